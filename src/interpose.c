@@ -1,0 +1,80 @@
+/* The libc symbols atexit-shim takes over, and nothing else: each turns the
+ * call into the registry's or the runner's terms.  Everything else in the
+ * library is hidden (see libatexit-shim.map). */
+#define _GNU_SOURCE
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "anchor.h"
+#include "libc.h"
+#include "registry.h"
+#include "runner.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* <stdlib.h> declares atexit and on_exit nonnull, which lets the compiler
+ * delete a NULL check; passing the pointer through an empty asm hides it. */
+static handler_code launder(handler_code fn)
+{
+	__asm__("" : "+r"(fn));
+	return fn;
+}
+
+/* glibc asserts, and tools look for its words. */
+static _Noreturn void null_handler(const char *function)
+{
+	__assert_fail("func != NULL", __FILE__, __LINE__, function);
+}
+
+EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
+EXPORT void __cxa_finalize(void *dso);
+EXPORT int __libc_start_main(main_fn *main, int argc, char **argv, void (*init)(void),
+                             void (*fini)(void), void (*rtld_fini)(void), void *stack_end);
+
+EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso)
+{
+	if (fn == NULL)
+		null_handler(__func__);
+	/* atexit(f) reaches here as __cxa_atexit(f, NULL, __dso_handle) */
+	enum flavour flavour = arg == NULL ? FLAVOUR_ATEXIT : FLAVOUR_CXA;
+	return registry_add(&shim_registry, flavour, (handler_code)fn, arg, dso);
+}
+
+/* Reached only by callers that look atexit up dynamically: glibc links a
+ * static stub calling __cxa_atexit into every program and library. */
+EXPORT int atexit(void (*fn)(void))
+{
+	if (launder(fn) == NULL)
+		null_handler(__func__);
+	return registry_add(&shim_registry, FLAVOUR_ATEXIT, fn, NULL, NULL);
+}
+
+EXPORT int on_exit(void (*fn)(int, void *), void *arg)
+{
+	if (launder((handler_code)fn) == NULL)
+		null_handler(__func__);
+	return registry_add(&shim_registry, FLAVOUR_ON_EXIT, (handler_code)fn, arg, NULL);
+}
+
+EXPORT void exit(int status)
+{
+	runner_enter_exit(status);
+	anchor_exit(status);
+}
+
+EXPORT void __cxa_finalize(void *dso)
+{
+	int saved_errno = errno;
+	runner_finalize(dso);
+	/* glibc also drops dso's pthread_atfork handlers here: never skip it. */
+	libc_cxa_finalize(dso);
+	errno = saved_errno;
+}
+
+EXPORT int __libc_start_main(main_fn *main, int argc, char **argv, void (*init)(void),
+                             void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
+{
+	return libc_start_main()(anchor_wrap_main(main), argc, argv, init, fini, rtld_fini,
+	                         stack_end);
+}

@@ -1,0 +1,64 @@
+/* Reaching the real glibc functions: see libc.h. */
+#define _GNU_SOURCE
+#include "libc.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A symbol that glibc must have and does not: nothing sensible can follow,
+ * and stdio may not be usable yet, so say so with write(2) and abort. */
+static _Noreturn void missing(const char *name)
+{
+	static const char prefix[] = "atexit-shim: cannot find the C library's ";
+	static const char suffix[] = " (is this a glibc program?)\n";
+	ssize_t ignored = write(STDERR_FILENO, prefix, sizeof prefix - 1);
+	ignored = write(STDERR_FILENO, name, strlen(name));
+	ignored = write(STDERR_FILENO, suffix, sizeof suffix - 1);
+	(void)ignored;
+	abort();
+}
+
+/* Races between threads resolving the same name are benign: both store the
+ * same address.  Relaxed atomics make that explicit. */
+static void *next(void **cache, const char *name)
+{
+	void *fn = __atomic_load_n(cache, __ATOMIC_RELAXED);
+	if (fn == NULL) {
+		fn = dlsym(RTLD_NEXT, name);
+		if (fn == NULL)
+			missing(name);
+		__atomic_store_n(cache, fn, __ATOMIC_RELAXED);
+	}
+	return fn;
+}
+
+libc_start_main_fn *libc_start_main(void)
+{
+	static void *cache;
+	return (libc_start_main_fn *)next(&cache, "__libc_start_main");
+}
+
+int libc_cxa_atexit(void (*fn)(void *, int), void *arg, void *dso)
+{
+	static void *cache;
+	int (*real)(void (*)(void *, int), void *, void *) =
+		(int (*)(void (*)(void *, int), void *, void *))next(&cache, "__cxa_atexit");
+	return real(fn, arg, dso);
+}
+
+void libc_exit(int status)
+{
+	static void *cache;
+	void (*real)(int) = (void (*)(int))next(&cache, "exit");
+	real(status);
+	__builtin_unreachable();
+}
+
+void libc_cxa_finalize(void *dso)
+{
+	static void *cache;
+	void (*real)(void *) = (void (*)(void *))next(&cache, "__cxa_finalize");
+	real(dso);
+}

@@ -1,0 +1,16 @@
+/* The real glibc functions behind the ones the shim interposes, found with
+ * dlsym(RTLD_NEXT, ...) the first time each is needed: start-up pays only for
+ * what a run uses, and nothing here is reached from the registration path. */
+#ifndef ATEXIT_SHIM_LIBC_H
+#define ATEXIT_SHIM_LIBC_H
+
+typedef int libc_start_main_fn(int (*main)(int, char **, char **), int argc, char **argv,
+                               void (*init)(void), void (*fini)(void), void (*rtld_fini)(void),
+                               void *stack_end);
+
+libc_start_main_fn *libc_start_main(void);
+int libc_cxa_atexit(void (*fn)(void *, int), void *arg, void *dso);
+_Noreturn void libc_exit(int status);
+void libc_cxa_finalize(void *dso);
+
+#endif

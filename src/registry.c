@@ -1,0 +1,183 @@
+/* The registry's stack: see registry.h for the rules it keeps. */
+#define _GNU_SOURCE
+#include "registry.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+
+enum { TAG_FLAVOUR_BITS = 3 };
+
+/* Leaving the static block, jump straight to a size worth an mmap. */
+#define REGISTRY_FIRST_MAPPING 4096
+
+static uintptr_t rotate_left(uintptr_t v, unsigned n)
+{
+	return v << n | v >> (sizeof v * 8 - n);
+}
+
+/* glibc's PTR_MANGLE on x86_64: xor with the secret, then rotate by 17. */
+static uintptr_t mangle(uintptr_t key, handler_code fn)
+{
+	return rotate_left((uintptr_t)fn ^ key, 17);
+}
+
+static handler_code demangle(uintptr_t key, uintptr_t code)
+{
+	return (handler_code)(rotate_left(code, sizeof code * 8 - 17) ^ key);
+}
+
+/* The kernel's 16 random bytes for this process (AT_RANDOM).  glibc derives
+ * its stack and pointer guards from them; mixing both halves means leaking
+ * one of those guards is not enough to forge an entry. */
+static uintptr_t new_key(const struct registry *r)
+{
+	const uint64_t *random = (const uint64_t *)getauxval(AT_RANDOM);
+	if (random != NULL)
+		return random[0] ^ rotate_left(random[1], 32);
+	return (uintptr_t)r ^ 0x9e3779b97f4a7c15u; /* no auxv: ASLR is all there is */
+}
+
+static void unpack(const struct registry *r, const struct slot *s, struct handler *out)
+{
+	out->fn = demangle(r->key, s->code);
+	out->arg = s->arg;
+	out->dso = s->dso;
+	out->seq = s->tag >> TAG_FLAVOUR_BITS;
+	out->flavour = (enum flavour)(s->tag & ((1u << TAG_FLAVOUR_BITS) - 1));
+}
+
+/* The slow path of registry_add, under the lock: the first registration, or
+ * the block is full.  Keeps errno as it was, whatever mmap does. */
+static int grow(struct registry *r)
+{
+	if (r->sealed)
+		return -1;
+	if (r->slots == NULL) {
+		r->key = new_key(r);
+		r->slots = r->first_block;
+		r->capacity = REGISTRY_FIRST_BLOCK;
+		return 0;
+	}
+	size_t old_bytes = r->capacity * sizeof(struct slot);
+	size_t capacity = r->slots == r->first_block ? REGISTRY_FIRST_MAPPING : r->capacity * 2;
+	if (capacity < r->capacity || capacity > SIZE_MAX / sizeof(struct slot))
+		return -1;
+	size_t bytes = capacity * sizeof(struct slot);
+
+	int saved_errno = errno;
+	void *block;
+	if (r->slots == r->first_block) {
+		block = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (block != MAP_FAILED)
+			memcpy(block, r->first_block, old_bytes);
+	} else {
+		/* The kernel moves the pages: no copy, and untouched pages cost no memory. */
+		block = mremap(r->slots, old_bytes, bytes, MREMAP_MAYMOVE);
+	}
+	errno = saved_errno;
+	if (block == MAP_FAILED)
+		return -1;
+	r->slots = block;
+	r->capacity = capacity;
+	return 0;
+}
+
+int registry_add(struct registry *r, enum flavour flavour, handler_code fn, void *arg, void *dso)
+{
+	lock_take(&r->lock);
+	if (r->count >= r->capacity && grow(r) != 0) {
+		lock_drop(&r->lock);
+		return -1;
+	}
+	struct slot *s = &r->slots[r->count++];
+	s->code = mangle(r->key, fn);
+	s->arg = arg;
+	s->dso = dso;
+	s->tag = ++r->last_seq << TAG_FLAVOUR_BITS | (uint64_t)flavour;
+	lock_drop(&r->lock);
+	return 0;
+}
+
+bool registry_pop(struct registry *r, uint64_t min_seq, struct handler *out)
+{
+	lock_take(&r->lock);
+	bool found = r->count > 0 && r->slots[r->count - 1].tag >> TAG_FLAVOUR_BITS >= min_seq;
+	if (found)
+		unpack(r, &r->slots[--r->count], out);
+	lock_drop(&r->lock);
+	return found;
+}
+
+bool registry_take(struct registry *r, handler_filter *wanted, const void *ctx, struct handler *out)
+{
+	bool found = false;
+	lock_take(&r->lock);
+	for (size_t i = r->count; i-- > 0;) {
+		unpack(r, &r->slots[i], out);
+		if (wanted(out, ctx)) {
+			memmove(&r->slots[i], &r->slots[i + 1], (r->count - i - 1) * sizeof(struct slot));
+			r->count--;
+			found = true;
+			break;
+		}
+	}
+	lock_drop(&r->lock);
+	return found;
+}
+
+size_t registry_remove(struct registry *r, handler_filter *wanted, const void *ctx)
+{
+	size_t kept = 0;
+	lock_take(&r->lock);
+	for (size_t i = 0; i < r->count; i++) {
+		struct handler h;
+		unpack(r, &r->slots[i], &h);
+		if (!wanted(&h, ctx))
+			r->slots[kept++] = r->slots[i];
+	}
+	size_t removed = r->count - kept;
+	r->count = kept;
+	lock_drop(&r->lock);
+	return removed;
+}
+
+size_t registry_count(struct registry *r)
+{
+	lock_take(&r->lock);
+	size_t count = r->count;
+	lock_drop(&r->lock);
+	return count;
+}
+
+uint64_t registry_last_seq(struct registry *r)
+{
+	lock_take(&r->lock);
+	uint64_t seq = r->last_seq;
+	lock_drop(&r->lock);
+	return seq;
+}
+
+void registry_seal(struct registry *r)
+{
+	lock_take(&r->lock);
+	r->sealed = true;
+	r->capacity = 0; /* sends every later registration to grow(), which refuses */
+	lock_drop(&r->lock);
+}
+
+void registry_fork_prepare(struct registry *r)
+{
+	lock_take(&r->lock);
+}
+
+void registry_fork_parent(struct registry *r)
+{
+	lock_drop(&r->lock);
+}
+
+void registry_fork_child(struct registry *r)
+{
+	lock_reset(&r->lock);
+}

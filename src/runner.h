@@ -1,0 +1,36 @@
+/* The runner: when and how the registry's handlers are called.
+ *
+ * Handlers run newest first, each removed from the registry before it is
+ * called, so a handler registered while others run runs next (glibc's rule)
+ * and none ever runs twice.  exit() called by a handler that the exit run is
+ * calling is caught: its status becomes the process's and the run goes on
+ * with the next handler, which is what glibc's nested exit does.  Of several
+ * threads calling exit(), the first runs the handlers and the others wait
+ * forever (glibc 2.41's rule; 2.36 crashes). */
+#ifndef ATEXIT_SHIM_RUNNER_H
+#define ATEXIT_SHIM_RUNNER_H
+
+#include <stdint.h>
+
+#include "registry.h"
+
+extern struct registry shim_registry;
+
+/* The calling thread starts (or, from inside the exit, re-enters) exit with
+ * this status.  Never returns when a handler of the exit run called it, nor
+ * in a thread other than the one already exiting. */
+void runner_enter_exit(int status);
+
+/* Runs, as exit(status) would, every handler registered with seq >= min_seq.
+ * Returns the status the process is now to end with: a handler may have
+ * called exit() with another. */
+int runner_run_exit(int status, uint64_t min_seq);
+
+/* __cxa_finalize(dso): runs dso's own handlers (status 0); at a dlclose,
+ * also those whose code lies in the library being unloaded. */
+void runner_finalize(void *dso);
+
+/* In the child of fork(): only the forking thread survives. */
+void runner_fork_child(void);
+
+#endif

@@ -1,0 +1,57 @@
+# Shared by the bats files: run a command natively and under the shim, and
+# compare what a user could see.
+
+: "${SHIM_LIB:?SHIM_LIB must name the built libatexit-shim.so (make check sets it)}"
+: "${FIXTURES:?FIXTURES must name the built fixture directory (make check sets it)}"
+
+# Runs "$@" once without and once with the shim preloaded, four times in all:
+# stdout and stderr to separate files (exact bytes per stream), then both to
+# one file (their interleaving).  $STDOUT, when set, replaces the separate
+# stdout file (e.g. /dev/full).  Leaves the results in $BATS_TEST_TMPDIR.
+run_both()
+{
+	local dir=$BATS_TEST_TMPDIR mode
+	for mode in native shim; do
+		local preload=
+		[ "$mode" = shim ] && preload=$SHIM_LIB
+		local separate=0 together=0 # bats stops at the first failing command
+		LD_PRELOAD=$preload "$@" >"${STDOUT:-$dir/$mode.out}" 2>"$dir/$mode.err" </dev/null || separate=$?
+		LD_PRELOAD=$preload "$@" >"$dir/$mode.both" 2>&1 </dev/null || together=$?
+		printf '%s\n' "$separate" "$together" >"$dir/$mode.status"
+	done
+}
+
+# Fails, showing the difference, unless the shim changed nothing.
+assert_transparent()
+{
+	run_both "$@"
+	local dir=$BATS_TEST_TMPDIR what
+	for what in out err both status; do
+		[ "$what" = out ] && [ -n "${STDOUT:-}" ] && continue
+		if ! diff -u "$dir/native.$what" "$dir/shim.$what" >"$dir/diff.$what"; then
+			echo "native and shim differ in $what for: $*" >&2
+			cat "$dir/diff.$what" >&2
+			return 1
+		fi
+	done
+}
+
+# The native run's stdout/stderr/status, for asserting what the case is about.
+native_out() { cat "$BATS_TEST_TMPDIR/native.out"; }
+native_err() { cat "$BATS_TEST_TMPDIR/native.err"; }
+native_status() { head -n 1 "$BATS_TEST_TMPDIR/native.status"; }
+shim_out() { cat "$BATS_TEST_TMPDIR/shim.out"; }
+shim_err() { cat "$BATS_TEST_TMPDIR/shim.err"; }
+shim_status() { head -n 1 "$BATS_TEST_TMPDIR/shim.status"; }
+
+probe() { "$FIXTURES/exitprobe" "$@"; }
+
+# Runs under the shim only (for behaviour glibc does not have).
+with_shim() { LD_PRELOAD=$SHIM_LIB "$@"; }
+
+# Fails unless the shim is really loaded into the process (guards against a
+# test that passes because nothing was preloaded).
+assert_shim_loads()
+{
+	LD_PRELOAD=$SHIM_LIB grep -q libatexit-shim /proc/self/maps
+}

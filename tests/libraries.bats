@@ -1,0 +1,70 @@
+#!/usr/bin/env bats
+# Handlers and libraries: C++ statics, dlopen/dlclose, constructors and
+# destructors of shared libraries, native vs shim.
+
+load helper
+
+@test "g++ static destructors interleave with atexit in one reverse order" {
+	assert_transparent "$FIXTURES/cxx_statics"
+	[ "$(native_out)" = "$(printf '%s\n' 'construct global a' 'construct global b' \
+		'construct function-local static' 'construct static in main' main \
+		'destroy static in main' 'destroy function-local static' 'atexit second' \
+		'destroy global b' 'atexit first' 'destroy global a')" ]
+}
+
+@test "g++ program exiting with a status keeps it" {
+	assert_transparent "$FIXTURES/cxx_statics" fail
+	[ "$(native_status)" = 3 ]
+}
+
+@test "a dlopened plugin's atexit handlers and C++ statics run at dlclose" {
+	assert_transparent probe on_exit=main dlopen="$FIXTURES/.libs/libplugin.so" print=loaded dlclose print=after exit=0
+	# crtbegin's __cxa_finalize call is the last of the library's finalizers
+	[ "$(native_out)" = "$(printf '%s\n' 'plugin: started (0)' loaded \
+		'plugin: library destructor' 'plugin: destroy function-local static' \
+		'plugin: atexit handler' 'plugin: atexit handler from load' \
+		'plugin: destroy static object' 'dlclose done' after 'on_exit main status=0')" ]
+}
+
+@test "a plugin's handlers never run again at exit after dlclose" {
+	assert_transparent probe dlopen="$FIXTURES/.libs/libplugin.so" dlclose exit=4
+	[ "$(native_out | grep -c 'plugin: atexit handler')" -eq 2 ]
+	[ "$(native_status)" = 4 ]
+}
+
+@test "a plugin still loaded at exit: handlers registered from main run before library destructors" {
+	assert_transparent probe on_exit=main dlopen="$FIXTURES/.libs/libplugin.so" exit=0
+	[ "$(native_out)" = "$(printf '%s\n' 'plugin: started (0)' 'plugin: destroy function-local static' \
+		'plugin: atexit handler' 'plugin: atexit handler from load' \
+		'plugin: destroy static object' 'on_exit main status=0' 'plugin: library destructor')" ]
+}
+
+@test "fork after dlclose: the plugin's pthread_atfork handler was dropped" {
+	assert_transparent probe dlopen="$FIXTURES/.libs/libplugin.so" dlclose fork on_exit=x exit=0
+	[ "$(native_out | grep -c 'on_exit x')" -eq 2 ]
+}
+
+@test "handlers from library constructors, the program's constructor and main keep their places around library destructors" {
+	assert_transparent "$FIXTURES/early_main"
+	[ "$(native_out)" = "$(printf '%s\n' 'main: returns' 'early: atexit from constructor' \
+		'main: on_exit from main status=0' 'main: atexit from program constructor' \
+		'main: program destructor' 'early: library destructor' \
+		'early: atexit from constructor' 'early: on_exit from constructor status=0')" ]
+}
+
+@test "library constructor handlers see the status of exit" {
+	assert_transparent "$FIXTURES/early_main" status
+	[ "$(native_status)" = 6 ]
+	native_out | grep -q 'early: on_exit from constructor status=6'
+}
+
+@test "shim only: on_exit handler in a dlclosed library runs at dlclose, not at exit" {
+	# glibc keeps on_exit and NULL-handle entries to exit time, after the
+	# library's code is gone: natively this process crashes at exit.
+	run probe dlopen="$FIXTURES/.libs/libplugin_on_exit.so" dlclose exit=0
+	[ "$status" -ne 0 ]
+	run with_shim "$FIXTURES/exitprobe" dlopen="$FIXTURES/.libs/libplugin_on_exit.so" dlclose print=after exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 'plugin: started' 'plugin: cxa handler with a NULL handle, arg=y' \
+		'plugin: on_exit handler status=0 arg=x' 'dlclose done' after)" ]
+}
