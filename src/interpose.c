@@ -3,7 +3,6 @@
  * library is hidden (see libatexit-shim.map). */
 #define _GNU_SOURCE
 #include <assert.h>
-#include <errno.h>
 #include <stdlib.h>
 
 #include "anchor.h"
@@ -65,11 +64,9 @@ EXPORT void exit(int status)
 
 EXPORT void __cxa_finalize(void *dso)
 {
-	int saved_errno = errno;
 	runner_finalize(dso);
 	/* glibc also drops dso's pthread_atfork handlers here: never skip it. */
 	libc_cxa_finalize(dso);
-	errno = saved_errno;
 }
 
 EXPORT int __libc_start_main(main_fn *main, int argc, char **argv, void (*init)(void),

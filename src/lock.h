@@ -10,6 +10,7 @@
 #define ATEXIT_SHIM_LOCK_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 struct lock {
 	atomic_int state;
@@ -20,11 +21,17 @@ struct lock {
 void lock_wait(struct lock *l);
 void lock_wake(struct lock *l);
 
-static inline void lock_take(struct lock *l)
+/* The uncontended case alone: true if the lock is now ours. */
+static inline bool lock_try(struct lock *l)
 {
 	int expected = 0;
-	if (!atomic_compare_exchange_strong_explicit(&l->state, &expected, 1,
-	                                             memory_order_acquire, memory_order_relaxed))
+	return atomic_compare_exchange_strong_explicit(&l->state, &expected, 1,
+	                                               memory_order_acquire, memory_order_relaxed);
+}
+
+static inline void lock_take(struct lock *l)
+{
+	if (!lock_try(l))
 		lock_wait(l);
 }
 

@@ -7,26 +7,8 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 
-enum { TAG_FLAVOUR_BITS = 3 };
-
 /* Leaving the static block, jump straight to a size worth an mmap. */
 #define REGISTRY_FIRST_MAPPING 4096
-
-static uintptr_t rotate_left(uintptr_t v, unsigned n)
-{
-	return v << n | v >> (sizeof v * 8 - n);
-}
-
-/* glibc's PTR_MANGLE on x86_64: xor with the secret, then rotate by 17. */
-static uintptr_t mangle(uintptr_t key, handler_code fn)
-{
-	return rotate_left((uintptr_t)fn ^ key, 17);
-}
-
-static handler_code demangle(uintptr_t key, uintptr_t code)
-{
-	return (handler_code)(rotate_left(code, sizeof code * 8 - 17) ^ key);
-}
 
 /* The kernel's 16 random bytes for this process (AT_RANDOM).  glibc derives
  * its stack and pointer guards from them; mixing both halves means leaking
@@ -35,22 +17,13 @@ static uintptr_t new_key(const struct registry *r)
 {
 	const uint64_t *random = (const uint64_t *)getauxval(AT_RANDOM);
 	if (random != NULL)
-		return random[0] ^ rotate_left(random[1], 32);
+		return random[0] ^ registry_rotate_left(random[1], 32);
 	return (uintptr_t)r ^ 0x9e3779b97f4a7c15u; /* no auxv: ASLR is all there is */
-}
-
-static void unpack(const struct registry *r, const struct slot *s, struct handler *out)
-{
-	out->fn = demangle(r->key, s->code);
-	out->arg = s->arg;
-	out->dso = s->dso;
-	out->seq = s->tag >> TAG_FLAVOUR_BITS;
-	out->flavour = (enum flavour)(s->tag & ((1u << TAG_FLAVOUR_BITS) - 1));
 }
 
 /* The slow path of registry_add, under the lock: the first registration, or
  * the block is full.  Keeps errno as it was, whatever mmap does. */
-static int grow(struct registry *r)
+__attribute__((cold)) static int grow(struct registry *r)
 {
 	if (r->sealed)
 		return -1;
@@ -71,7 +44,7 @@ static int grow(struct registry *r)
 	if (r->slots == r->first_block) {
 		block = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (block != MAP_FAILED)
-			memcpy(block, r->first_block, old_bytes);
+			memmove(block, r->first_block, old_bytes);
 	} else {
 		/* The kernel moves the pages: no copy, and untouched pages cost no memory. */
 		block = mremap(r->slots, old_bytes, bytes, MREMAP_MAYMOVE);
@@ -84,30 +57,24 @@ static int grow(struct registry *r)
 	return 0;
 }
 
-int registry_add(struct registry *r, enum flavour flavour, handler_code fn, void *arg, void *dso)
+int registry_add_slow(struct registry *r, enum flavour flavour, handler_code fn, void *arg,
+                      void *dso, bool locked)
 {
-	lock_take(&r->lock);
-	if (r->count >= r->capacity && grow(r) != 0) {
-		lock_drop(&r->lock);
-		return -1;
+	if (!locked)
+		lock_wait(&r->lock);
+	int result = -1;
+	if (r->count < r->capacity || grow(r) == 0) {
+		registry_store(r, flavour, fn, arg, dso);
+		result = 0;
 	}
-	struct slot *s = &r->slots[r->count++];
-	s->code = mangle(r->key, fn);
-	s->arg = arg;
-	s->dso = dso;
-	s->tag = ++r->last_seq << TAG_FLAVOUR_BITS | (uint64_t)flavour;
 	lock_drop(&r->lock);
-	return 0;
+	return result;
 }
 
-bool registry_pop(struct registry *r, uint64_t min_seq, struct handler *out)
+bool registry_pop_slow(struct registry *r, uint64_t min_seq, struct handler *out)
 {
-	lock_take(&r->lock);
-	bool found = r->count > 0 && r->slots[r->count - 1].tag >> TAG_FLAVOUR_BITS >= min_seq;
-	if (found)
-		unpack(r, &r->slots[--r->count], out);
-	lock_drop(&r->lock);
-	return found;
+	lock_wait(&r->lock);
+	return registry_pop_locked(r, min_seq, out);
 }
 
 bool registry_take(struct registry *r, handler_filter *wanted, const void *ctx, struct handler *out)
@@ -115,7 +82,7 @@ bool registry_take(struct registry *r, handler_filter *wanted, const void *ctx, 
 	bool found = false;
 	lock_take(&r->lock);
 	for (size_t i = r->count; i-- > 0;) {
-		unpack(r, &r->slots[i], out);
+		registry_unpack(r, &r->slots[i], out);
 		if (wanted(out, ctx)) {
 			memmove(&r->slots[i], &r->slots[i + 1], (r->count - i - 1) * sizeof(struct slot));
 			r->count--;
@@ -133,7 +100,7 @@ size_t registry_remove(struct registry *r, handler_filter *wanted, const void *c
 	lock_take(&r->lock);
 	for (size_t i = 0; i < r->count; i++) {
 		struct handler h;
-		unpack(r, &r->slots[i], &h);
+		registry_unpack(r, &r->slots[i], &h);
 		if (!wanted(&h, ctx))
 			r->slots[kept++] = r->slots[i];
 	}

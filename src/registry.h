@@ -62,10 +62,11 @@ struct registry {
 typedef bool handler_filter(const struct handler *h, const void *ctx);
 
 /* 0, or -1 when the registry is sealed or memory is exhausted. */
-int registry_add(struct registry *r, enum flavour flavour, handler_code fn, void *arg, void *dso);
+static inline int registry_add(struct registry *r, enum flavour flavour, handler_code fn,
+                               void *arg, void *dso);
 
 /* Removes the newest handler into *out if its seq is at least min_seq. */
-bool registry_pop(struct registry *r, uint64_t min_seq, struct handler *out);
+static inline bool registry_pop(struct registry *r, uint64_t min_seq, struct handler *out);
 
 /* Removes the newest handler that the filter wants into *out. */
 bool registry_take(struct registry *r, handler_filter *wanted, const void *ctx, struct handler *out);
@@ -81,5 +82,84 @@ void registry_seal(struct registry *r);
 void registry_fork_prepare(struct registry *r);
 void registry_fork_parent(struct registry *r);
 void registry_fork_child(struct registry *r);
+
+/* The two hot paths, registering and running one handler, are inline below:
+ * each is a few dozen instructions, and a call's argument shuffling and
+ * stack frame would be a large share of that.  Everything that is rare
+ * (contention, growth) stays out of line in registry.c. */
+
+enum { TAG_FLAVOUR_BITS = 3 };
+
+int registry_add_slow(struct registry *r, enum flavour flavour, handler_code fn, void *arg,
+                      void *dso, bool locked);
+bool registry_pop_slow(struct registry *r, uint64_t min_seq, struct handler *out);
+
+static inline uintptr_t registry_rotate_left(uintptr_t v, unsigned n)
+{
+	return v << n | v >> (sizeof v * 8 - n);
+}
+
+/* glibc's PTR_MANGLE on x86_64: xor with the secret, then rotate by 17. */
+static inline uintptr_t registry_mangle(uintptr_t key, handler_code fn)
+{
+	return registry_rotate_left((uintptr_t)fn ^ key, 17);
+}
+
+static inline handler_code registry_demangle(uintptr_t key, uintptr_t code)
+{
+	return (handler_code)(registry_rotate_left(code, sizeof code * 8 - 17) ^ key);
+}
+
+static inline void registry_unpack(const struct registry *r, const struct slot *s,
+                                   struct handler *out)
+{
+	out->fn = registry_demangle(r->key, s->code);
+	out->arg = s->arg;
+	out->dso = s->dso;
+	out->seq = s->tag >> TAG_FLAVOUR_BITS;
+	out->flavour = (enum flavour)(s->tag & ((1u << TAG_FLAVOUR_BITS) - 1));
+}
+
+/* Under the lock, with room for one more. */
+static inline void registry_store(struct registry *r, enum flavour flavour, handler_code fn,
+                                  void *arg, void *dso)
+{
+	struct slot *s = &r->slots[r->count++];
+	s->code = registry_mangle(r->key, fn);
+	s->arg = arg;
+	s->dso = dso;
+	s->tag = ++r->last_seq << TAG_FLAVOUR_BITS | (uint64_t)flavour;
+}
+
+static inline int registry_add(struct registry *r, enum flavour flavour, handler_code fn,
+                               void *arg, void *dso)
+{
+	if (!lock_try(&r->lock))
+		return registry_add_slow(r, flavour, fn, arg, dso, false);
+	if (r->count >= r->capacity)
+		return registry_add_slow(r, flavour, fn, arg, dso, true);
+	registry_store(r, flavour, fn, arg, dso);
+	lock_drop(&r->lock);
+	return 0;
+}
+
+static inline bool registry_pop_locked(struct registry *r, uint64_t min_seq, struct handler *out)
+{
+	size_t count = r->count;
+	bool found = count > 0 && r->slots[count - 1].tag >> TAG_FLAVOUR_BITS >= min_seq;
+	if (found) {
+		registry_unpack(r, &r->slots[count - 1], out);
+		r->count = count - 1;
+	}
+	lock_drop(&r->lock);
+	return found;
+}
+
+static inline bool registry_pop(struct registry *r, uint64_t min_seq, struct handler *out)
+{
+	if (!lock_try(&r->lock))
+		return registry_pop_slow(r, min_seq, out);
+	return registry_pop_locked(r, min_seq, out);
+}
 
 #endif

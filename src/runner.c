@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "runner.h"
 
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -27,9 +26,12 @@ static struct {
 	int status;             /* the status the process will end with, so far */
 } exiting;
 
+/* A thread's identity: the address of its own copy of current_run.  Unlike
+ * pthread_self() it costs no call (and no symbol binding at start-up), and
+ * like it, it is kept by the child of a fork. */
 static uintptr_t self(void)
 {
-	return (uintptr_t)pthread_self();
+	return (uintptr_t)&current_run;
 }
 
 static bool exiting_here(void)
@@ -65,17 +67,35 @@ static void call(const struct handler *h, int status)
 		((void (*)(void *, int))h->fn)(h->arg, status);
 }
 
+/* Both kinds of pass below take their first handler before anything else:
+ * most passes (a library without handlers, a program without any) have
+ * nothing to run, and then need no catching set up. */
+static void begin_pass(struct run *run, bool catches_exit)
+{
+	run->outer = current_run;
+	run->catches_exit = catches_exit;
+	current_run = run;
+}
+
+static void end_pass(struct run *run)
+{
+	current_run = run->outer;
+}
+
 int runner_run_exit(int status, uint64_t min_seq)
 {
 	runner_enter_exit(status);
-	struct run run = { .outer = current_run, .catches_exit = true };
-	current_run = &run;
-	/* A handler's exit() comes back here, its status saved; go on with the next. */
-	setjmp(run.resume);
 	struct handler h;
+	if (!registry_pop(&shim_registry, min_seq, &h))
+		return exiting.status;
+	struct run run;
+	begin_pass(&run, true);
+	/* A handler's exit() comes back here, its status saved; go on with the next. */
+	if (setjmp(run.resume) == 0)
+		call(&h, exiting.status);
 	while (registry_pop(&shim_registry, min_seq, &h))
 		call(&h, exiting.status);
-	current_run = run.outer;
+	end_pass(&run);
 	return exiting.status;
 }
 
@@ -102,13 +122,16 @@ void runner_finalize(void *dso)
 	if (dso != NULL && !in_exit)
 		dso_span_find(dso, &scope.span);
 
-	struct run run = { .outer = current_run, .catches_exit = in_exit };
-	current_run = &run;
-	setjmp(run.resume);
 	struct handler h;
+	if (!registry_take(&shim_registry, in_scope, &scope, &h))
+		return;
+	struct run run;
+	begin_pass(&run, in_exit);
+	if (setjmp(run.resume) == 0)
+		call(&h, 0);
 	while (registry_take(&shim_registry, in_scope, &scope, &h))
 		call(&h, 0);
-	current_run = run.outer;
+	end_pass(&run);
 }
 
 void runner_fork_child(void)
