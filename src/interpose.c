@@ -20,8 +20,9 @@ static handler_code launder(handler_code fn)
 	return fn;
 }
 
-/* glibc asserts, and tools look for its words. */
-static _Noreturn void null_handler(const char *function)
+/* glibc asserts, and tools look for its words.  Declared to return, so
+ * that callers can tail-call it and need no stack frame of their own. */
+__attribute__((noinline, cold)) static int null_handler(const char *function)
 {
 	__assert_fail("func != NULL", __FILE__, __LINE__, function);
 }
@@ -34,7 +35,7 @@ EXPORT int __libc_start_main(main_fn *main, int argc, char **argv, void (*init)(
 EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso)
 {
 	if (fn == NULL)
-		null_handler(__func__);
+		return null_handler(__func__);
 	/* atexit(f) reaches here as __cxa_atexit(f, NULL, __dso_handle) */
 	enum flavour flavour = arg == NULL ? FLAVOUR_ATEXIT : FLAVOUR_CXA;
 	return registry_add(&shim_registry, flavour, (handler_code)fn, arg, dso);
@@ -45,14 +46,14 @@ EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso)
 EXPORT int atexit(void (*fn)(void))
 {
 	if (launder(fn) == NULL)
-		null_handler(__func__);
+		return null_handler(__func__);
 	return registry_add(&shim_registry, FLAVOUR_ATEXIT, fn, NULL, NULL);
 }
 
 EXPORT int on_exit(void (*fn)(int, void *), void *arg)
 {
 	if (launder((handler_code)fn) == NULL)
-		null_handler(__func__);
+		return null_handler(__func__);
 	return registry_add(&shim_registry, FLAVOUR_ON_EXIT, (handler_code)fn, arg, NULL);
 }
 

@@ -57,14 +57,71 @@ __attribute__((cold)) static int grow(struct registry *r)
 	return 0;
 }
 
+/* Marks a table entry no slot refers to any more (no handle is its address). */
+static char unused_dso;
+
+/* Frees the table entries that no slot refers to; false if none was. */
+static bool reclaim_dsos(struct registry *r)
+{
+	uint64_t used[REGISTRY_MAX_DSOS / 64] = { 0 };
+	for (size_t i = 0; i < r->count; i++) {
+		uint64_t index = r->slots[i].tag >> TAG_DSO_SHIFT & (REGISTRY_MAX_DSOS - 1);
+		used[index / 64] |= UINT64_C(1) << index % 64;
+	}
+	bool freed = false;
+	for (size_t index = 0; index < r->dso_count; index++) {
+		if (!(used[index / 64] & UINT64_C(1) << index % 64)) {
+			r->dsos[index] = &unused_dso;
+			freed = true;
+		}
+	}
+	r->last_dso = &unused_dso; /* its index may have been freed */
+	return freed;
+}
+
+static bool find_dso(struct registry *r, const void *dso, size_t *index)
+{
+	for (size_t i = 0; i < r->dso_count; i++) {
+		if (r->dsos[i] == dso) {
+			*index = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A table entry for a new handle: a fresh one, else one no slot uses now. */
+static bool free_dso_index(struct registry *r, size_t *index)
+{
+	if (r->dso_count < REGISTRY_MAX_DSOS) {
+		*index = r->dso_count++;
+		return true;
+	}
+	return find_dso(r, &unused_dso, index) || (reclaim_dsos(r) && find_dso(r, &unused_dso, index));
+}
+
+/* Makes dso the last_dso, with an index of its own in the table. */
+static int intern_dso(struct registry *r, void *dso)
+{
+	size_t index;
+	if (!find_dso(r, dso, &index)) {
+		if (!free_dso_index(r, &index))
+			return -1;
+		r->dsos[index] = dso;
+	}
+	r->last_dso = dso;
+	r->last_dso_tag = (uint64_t)index << TAG_DSO_SHIFT;
+	return 0;
+}
+
 int registry_add_slow(struct registry *r, enum flavour flavour, handler_code fn, void *arg,
                       void *dso, bool locked)
 {
 	if (!locked)
 		lock_wait(&r->lock);
 	int result = -1;
-	if (r->count < r->capacity || grow(r) == 0) {
-		registry_store(r, flavour, fn, arg, dso);
+	if ((r->count < r->capacity || grow(r) == 0) && (dso == r->last_dso || intern_dso(r, dso) == 0)) {
+		registry_store(r, flavour, fn, arg);
 		result = 0;
 	}
 	lock_drop(&r->lock);

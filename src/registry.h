@@ -37,15 +37,18 @@ struct handler {
 	enum flavour flavour;
 };
 
-/* One stored entry: 32 bytes, the fields of struct handler packed. */
+/* One stored entry: 24 bytes, the fields of struct handler packed.  A
+ * process has few distinct DSO handles (one per library that registers), so
+ * each is kept once in the registry's table and a slot holds its index. */
 struct slot {
 	uintptr_t code;     /* mangled */
 	void *arg;
-	void *dso;
-	uint64_t tag;       /* seq << TAG_FLAVOUR_BITS | flavour */
+	uint64_t tag;       /* seq, DSO index, flavour: see TAG_* below */
 };
 
 #define REGISTRY_FIRST_BLOCK 32
+#define REGISTRY_DSO_BITS 12
+#define REGISTRY_MAX_DSOS (1u << REGISTRY_DSO_BITS)
 
 struct registry {
 	struct lock lock;
@@ -55,13 +58,18 @@ struct registry {
 	struct slot *slots; /* first_block, then an anonymous mapping */
 	uint64_t last_seq;
 	uintptr_t key;      /* the mangling secret */
+	void *last_dso;     /* the handle registered last, and its index in tag */
+	uint64_t last_dso_tag; /* form: consecutive registrations nearly always share one */
+	size_t dso_count;
 	struct slot first_block[REGISTRY_FIRST_BLOCK];
+	void *dsos[REGISTRY_MAX_DSOS]; /* untouched pages of it cost no memory */
 };
 
 /* Decides whether one handler is wanted; ctx is the caller's. */
 typedef bool handler_filter(const struct handler *h, const void *ctx);
 
-/* 0, or -1 when the registry is sealed or memory is exhausted. */
+/* 0, or -1 when the registry is sealed, memory is exhausted, or handlers of
+ * REGISTRY_MAX_DSOS distinct DSO handles are waiting already. */
 static inline int registry_add(struct registry *r, enum flavour flavour, handler_code fn,
                                void *arg, void *dso);
 
@@ -88,7 +96,11 @@ void registry_fork_child(struct registry *r);
  * stack frame would be a large share of that.  Everything that is rare
  * (contention, growth) stays out of line in registry.c. */
 
-enum { TAG_FLAVOUR_BITS = 3 };
+enum {
+	TAG_FLAVOUR_BITS = 3,
+	TAG_DSO_SHIFT = TAG_FLAVOUR_BITS,
+	TAG_SEQ_SHIFT = TAG_DSO_SHIFT + REGISTRY_DSO_BITS, /* 49 bits of seq */
+};
 
 int registry_add_slow(struct registry *r, enum flavour flavour, handler_code fn, void *arg,
                       void *dso, bool locked);
@@ -115,20 +127,19 @@ static inline void registry_unpack(const struct registry *r, const struct slot *
 {
 	out->fn = registry_demangle(r->key, s->code);
 	out->arg = s->arg;
-	out->dso = s->dso;
-	out->seq = s->tag >> TAG_FLAVOUR_BITS;
+	out->dso = r->dsos[s->tag >> TAG_DSO_SHIFT & (REGISTRY_MAX_DSOS - 1)];
+	out->seq = s->tag >> TAG_SEQ_SHIFT;
 	out->flavour = (enum flavour)(s->tag & ((1u << TAG_FLAVOUR_BITS) - 1));
 }
 
-/* Under the lock, with room for one more. */
+/* Under the lock, with room for one more and the handle last_dso. */
 static inline void registry_store(struct registry *r, enum flavour flavour, handler_code fn,
-                                  void *arg, void *dso)
+                                  void *arg)
 {
 	struct slot *s = &r->slots[r->count++];
 	s->code = registry_mangle(r->key, fn);
 	s->arg = arg;
-	s->dso = dso;
-	s->tag = ++r->last_seq << TAG_FLAVOUR_BITS | (uint64_t)flavour;
+	s->tag = ++r->last_seq << TAG_SEQ_SHIFT | r->last_dso_tag | (uint64_t)flavour;
 }
 
 static inline int registry_add(struct registry *r, enum flavour flavour, handler_code fn,
@@ -136,9 +147,9 @@ static inline int registry_add(struct registry *r, enum flavour flavour, handler
 {
 	if (!lock_try(&r->lock))
 		return registry_add_slow(r, flavour, fn, arg, dso, false);
-	if (r->count >= r->capacity)
+	if (r->count >= r->capacity || dso != r->last_dso)
 		return registry_add_slow(r, flavour, fn, arg, dso, true);
-	registry_store(r, flavour, fn, arg, dso);
+	registry_store(r, flavour, fn, arg);
 	lock_drop(&r->lock);
 	return 0;
 }
@@ -146,7 +157,7 @@ static inline int registry_add(struct registry *r, enum flavour flavour, handler
 static inline bool registry_pop_locked(struct registry *r, uint64_t min_seq, struct handler *out)
 {
 	size_t count = r->count;
-	bool found = count > 0 && r->slots[count - 1].tag >> TAG_FLAVOUR_BITS >= min_seq;
+	bool found = count > 0 && r->slots[count - 1].tag >> TAG_SEQ_SHIFT >= min_seq;
 	if (found) {
 		registry_unpack(r, &r->slots[count - 1], out);
 		r->count = count - 1;
