@@ -31,6 +31,9 @@ __attribute__((cold)) static int grow(struct registry *r)
 		r->key = new_key(r);
 		r->slots = r->first_block;
 		r->capacity = REGISTRY_FIRST_BLOCK;
+		/* The zeroed cache says the NULL handle has index 0: make it so. */
+		r->dsos[0] = NULL;
+		r->dso_count = 1;
 		return 0;
 	}
 	size_t old_bytes = r->capacity * sizeof(struct slot);
