@@ -5,18 +5,22 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* A symbol that glibc must have and does not: nothing sensible can follow,
- * and stdio may not be usable yet, so say so with write(2) and abort. */
+ * and stdio may not be usable yet, so say so in one writev(2) and abort. */
 static _Noreturn void missing(const char *name)
 {
-	static const char prefix[] = "atexit-shim: cannot find the C library's ";
-	static const char suffix[] = " (is this a glibc program?)\n";
-	ssize_t ignored = write(STDERR_FILENO, prefix, sizeof prefix - 1);
-	ignored = write(STDERR_FILENO, name, strlen(name));
-	ignored = write(STDERR_FILENO, suffix, sizeof suffix - 1);
-	(void)ignored;
+	static char prefix[] = "atexit-shim: cannot find the C library's ";
+	static char suffix[] = " (is this a glibc program?)\n";
+	struct iovec line[] = {
+		{ prefix, sizeof prefix - 1 },
+		{ (char *)name, strlen(name) },
+		{ suffix, sizeof suffix - 1 },
+	};
+	if (writev(STDERR_FILENO, line, 3) < 0)
+		abort(); /* nothing else to be done */
 	abort();
 }
 

@@ -15,6 +15,7 @@
  * one of those guards is not enough to forge an entry. */
 static uintptr_t new_key(const struct registry *r)
 {
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): getauxval returns the address as an integer */
 	const uint64_t *random = (const uint64_t *)getauxval(AT_RANDOM);
 	if (random != NULL)
 		return random[0] ^ registry_rotate_left(random[1], 32);

@@ -44,6 +44,15 @@ load helper
 	[ "$(native_out | grep -c 'on_exit x')" -eq 2 ]
 }
 
+@test "the fixture library's constructor does run before the shim's" {
+	# What the next tests rely on: registrations that reach the shim before
+	# its own constructor has run.
+	run env LD_DEBUG=files LD_PRELOAD="$SHIM_LIB" "$FIXTURES/early_main"
+	local order
+	order=$(printf '%s\n' "$output" | sed -n 's/.*calling init: .*\/\(lib[a-z-]*\)\.so.*/\1/p' | grep -E 'libearly|libatexit-shim' | tr '\n' ' ')
+	[ "$order" = "libearly libatexit-shim " ]
+}
+
 @test "handlers from library constructors, the program's constructor and main keep their places around library destructors" {
 	assert_transparent "$FIXTURES/early_main"
 	[ "$(native_out)" = "$(printf '%s\n' 'main: returns' 'early: atexit from constructor' \

@@ -1,0 +1,37 @@
+#!/usr/bin/env bats
+# The shim under valgrind's memcheck, in real processes: no invalid access,
+# no use of uninitialised memory, no definite leak.
+
+load helper
+
+memcheck()
+{
+	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	LD_PRELOAD=$SHIM_LIB valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/memcheck"
+}
+
+@test "memcheck: mixed flavours, a handler's exit(n)" {
+	run memcheck "$FIXTURES/exitprobe" atexit=1 on_exit=a cxa=b/exit:3 exit=1
+	[ "$status" -eq 3 ]
+	[ ! -s "$BATS_TEST_TMPDIR/memcheck" ]
+}
+
+@test "memcheck: threads registering at once" {
+	run memcheck "$FIXTURES/exitprobe" threads=4,1000 exit=0
+	[ "$status" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/memcheck" ]
+}
+
+@test "memcheck: dlopen and dlclose of libraries with handlers" {
+	run memcheck "$FIXTURES/exitprobe" on_exit=m dlopen="$FIXTURES/.libs/libplugin.so" dlclose \
+		dlopen="$FIXTURES/.libs/libplugin_on_exit.so" dlclose exit=0
+	[ "$status" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/memcheck" ]
+}
+
+@test "memcheck: a g++ program's static destructors" {
+	run memcheck "$FIXTURES/cxx_statics"
+	[ "$status" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/memcheck" ]
+}
