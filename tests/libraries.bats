@@ -77,3 +77,17 @@ load helper
 	[ "$output" = "$(printf '%s\n' 'plugin: started' 'plugin: cxa handler with a NULL handle, arg=y' \
 		'plugin: on_exit handler status=0 arg=x' 'dlclose done' after)" ]
 }
+
+@test "exit() from a library constructor that runs before the shim's" {
+	EARLY_EXIT=4 assert_transparent "$FIXTURES/early_main"
+	[ "$(native_status)" = 4 ]
+	# _dl_fini is not registered yet: natively no library destructor runs
+	[ "$(native_out)" = "$(printf '%s\n' 'early: constructor calls exit' \
+		'early: on_exit from constructor status=4' 'early: atexit from constructor')" ]
+}
+
+@test "a handler registered by a library destructor during exit runs" {
+	EARLY_DTOR_REGISTERS=1 assert_transparent "$FIXTURES/early_main"
+	native_out | grep -q 'early: atexit from destructor = 0'
+	native_out | grep -q 'early: handler registered by the library destructor'
+}

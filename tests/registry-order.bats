@@ -69,3 +69,8 @@ load helper
 	[ "$(native_status)" = 134 ]
 	[ "$(shim_status)" = 134 ]
 }
+
+@test "errno is kept across registrations of every flavour" {
+	assert_transparent probe errno exit=0
+	[ "$(native_out | grep -c kept)" -eq 3 ]
+}
