@@ -1,4 +1,4 @@
-/* The shim's two entries on glibc's exit list: see anchor.h. */
+/* The shim's exit sequence in glibc's list: see anchor.h. */
 #include "anchor.h"
 
 #include <stdbool.h>
@@ -9,58 +9,51 @@
 #include "registry.h"
 #include "runner.h"
 
-static bool installed;
-static main_fn *program_main;
-static uint64_t program_first_seq; /* what the program registered; 0: no main wrapped */
+static rtld_fini_fn *loader_fini;     /* _dl_fini */
+static uint64_t program_first_seq;    /* registered from here on: the program's */
+static bool in_glibc_list;            /* the sequence is on glibc's list */
+static bool started;                  /* the sequence is under way */
 
-/* Runs the handlers with seq >= first_seq, then, if a handler changed the
- * status with exit(), re-enters glibc's exit with it: glibc's nested exit
- * carries on down its list with the new status, as it would natively. */
-static void run_from(uint64_t first_seq, int status)
+/* The handlers left: those library constructors registered, and any
+ * registered during library destructors.  Then the registry closes, a saved
+ * crash is re-raised, and a status changed by a handler's exit(n) goes back
+ * to glibc through its nested exit, which finishes its work with it.
+ * glibc_status: what glibc's own exit is about to end the process with. */
+static void finish(int status, int glibc_status)
 {
-	int final = runner_run_exit(status, first_seq);
-	if (final != status)
+	int final = runner_run_exit(status, 0);
+	registry_seal(&shim_registry);
+	runner_finish_exit();
+	if (final != glibc_status)
 		libc_exit(final);
 }
 
-/* Before _dl_fini: the program's handlers. */
-static void program_anchor(void *unused, int status)
+/* glibc calls this where it would call _dl_fini, with the exit status as
+ * the hidden argument it gives every __cxa_atexit handler. */
+static void exit_sequence(void *unused, int status)
 {
 	(void)unused;
-	run_from(program_first_seq, status);
+	started = true;
+	int now = runner_run_exit(status, program_first_seq);
+	if (loader_fini != NULL)
+		loader_fini();
+	finish(now, status);
 }
 
-/* After _dl_fini: the handlers library constructors registered, and any
- * registered during library destructors; then the registry closes. */
-static void final_anchor(void *unused, int status)
+rtld_fini_fn *anchor_replace_rtld_fini(rtld_fini_fn *rtld_fini)
 {
-	(void)unused;
-	run_from(0, status);
-	registry_seal(&shim_registry);
-}
-
-void anchor_install(void)
-{
-	if (!installed && libc_cxa_atexit(final_anchor, NULL, NULL) == 0)
-		installed = true;
-}
-
-static int main_with_anchor(int argc, char **argv, char **envp)
-{
-	libc_cxa_atexit(program_anchor, NULL, NULL);
-	return program_main(argc, argv, envp);
-}
-
-main_fn *anchor_wrap_main(main_fn *main)
-{
-	program_main = main;
+	loader_fini = rtld_fini;
 	program_first_seq = registry_last_seq(&shim_registry) + 1;
-	return main_with_anchor;
+	in_glibc_list = true;
+	return (rtld_fini_fn *)(void (*)(void))exit_sequence;
 }
 
 void anchor_exit(int status)
 {
-	if (!installed) /* exit() from a constructor that ran before the shim's */
-		final_anchor(NULL, status);
+	/* Before __libc_start_main, or nested inside the sequence from a library
+	 * destructor: glibc's walk will not reach the sequence, so run what is
+	 * left here (natively, glibc's nested walk runs the older entries). */
+	if (!in_glibc_list || started)
+		finish(status, status);
 	libc_exit(status);
 }

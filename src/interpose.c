@@ -29,8 +29,9 @@ __attribute__((noinline, cold)) static int null_handler(const char *function)
 
 EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
 EXPORT void __cxa_finalize(void *dso);
-EXPORT int __libc_start_main(main_fn *main, int argc, char **argv, void (*init)(void),
-                             void (*fini)(void), void (*rtld_fini)(void), void *stack_end);
+EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
+                             void (*init)(void), void (*fini)(void), void (*rtld_fini)(void),
+                             void *stack_end);
 
 EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso)
 {
@@ -70,9 +71,10 @@ EXPORT void __cxa_finalize(void *dso)
 	libc_cxa_finalize(dso);
 }
 
-EXPORT int __libc_start_main(main_fn *main, int argc, char **argv, void (*init)(void),
-                             void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
+EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
+                             void (*init)(void), void (*fini)(void), void (*rtld_fini)(void),
+                             void *stack_end)
 {
-	return libc_start_main()(anchor_wrap_main(main), argc, argv, init, fini, rtld_fini,
+	return libc_start_main()(main, argc, argv, init, fini, anchor_replace_rtld_fini(rtld_fini),
 	                         stack_end);
 }

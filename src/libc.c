@@ -44,14 +44,6 @@ libc_start_main_fn *libc_start_main(void)
 	return (libc_start_main_fn *)next(&cache, "__libc_start_main");
 }
 
-int libc_cxa_atexit(void (*fn)(void *, int), void *arg, void *dso)
-{
-	static void *cache;
-	int (*real)(void (*)(void *, int), void *, void *) =
-		(int (*)(void (*)(void *, int), void *, void *))next(&cache, "__cxa_atexit");
-	return real(fn, arg, dso);
-}
-
 void libc_exit(int status)
 {
 	static void *cache;

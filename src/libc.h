@@ -9,7 +9,6 @@ typedef int libc_start_main_fn(int (*main)(int, char **, char **), int argc, cha
                                void *stack_end);
 
 libc_start_main_fn *libc_start_main(void);
-int libc_cxa_atexit(void (*fn)(void *, int), void *arg, void *dso);
 _Noreturn void libc_exit(int status);
 void libc_cxa_finalize(void *dso);
 

@@ -25,6 +25,7 @@ enum flavour {
 	FLAVOUR_CXA = 1, /* __cxa_atexit(fn, arg, dso): fn(arg, status) */
 	FLAVOUR_ATEXIT,  /* atexit(fn), which glibc turns into __cxa_atexit(fn, NULL, dso) */
 	FLAVOUR_ON_EXIT, /* on_exit(fn, arg): fn(status, arg) */
+	FLAVOUR_API,     /* atexit_shim_register(fn, arg): fn(arg) */
 };
 
 typedef void (*handler_code)(void);

@@ -3,20 +3,37 @@
 #include "runner.h"
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
+#include "catch.h"
 #include "dso_span.h"
+#include "report.h"
+#include "signals.h"
 
 struct registry shim_registry;
+
+/* A handler's failure, the analogue of a Python exception. */
+struct failure {
+	enum { FAILURE_NONE, FAILURE_EXIT, FAILURE_SIGNAL } kind;
+	int value; /* the status, or the signal */
+};
 
 /* One pass over the registry.  Passes nest: a handler can dlclose a library,
  * whose handlers then run inside it. */
 struct run {
 	struct run *outer;
-	bool catches_exit;  /* a pass of this thread's exit: a handler's exit() lands in resume */
-	jmp_buf resume;
+	bool catches_exit;             /* a handler's exit() fails the handler, not the process */
+	int *status;                   /* what handlers are given */
+	struct failure *failure;       /* where failures are saved */
+	const struct handler *handler; /* the one being run (the pass's own variable) */
+	struct catch_pass catch;
+	sigjmp_buf resume;             /* where a failed handler's pass goes on */
 };
 
 static __thread struct run *current_run __attribute__((tls_model("initial-exec")));
@@ -24,7 +41,10 @@ static __thread struct run *current_run __attribute__((tls_model("initial-exec")
 static struct {
 	atomic_uintptr_t owner; /* the thread running the exit; never released */
 	int status;             /* the status the process will end with, so far */
+	struct failure failure; /* the last failure of the exit sequence */
 } exiting;
+
+static int no_status; /* what __cxa_finalize and atexit_shim_run give handlers: 0 */
 
 /* A thread's identity: the address of its own copy of current_run.  Unlike
  * pthread_self() it costs no call (and no symbol binding at start-up), and
@@ -52,11 +72,47 @@ static void hold_exit(void)
 
 void runner_enter_exit(int status)
 {
+	struct run *run = current_run;
+	if (run != NULL && run->catches_exit) {
+		/* SystemExit: saved without a word, and the pass goes on. */
+		if (run->status == &exiting.status)
+			exiting.status = status;
+		*run->failure = (struct failure){ FAILURE_EXIT, status };
+		siglongjmp(run->resume, 1);
+	}
 	hold_exit();
 	exiting.status = status;
+}
+
+bool runner_crashed(int sig, const siginfo_t *info, const void *context)
+{
 	struct run *run = current_run;
-	if (run != NULL && run->catches_exit)
-		longjmp(run->resume, 1);
+	if (run == NULL || !run->catches_exit) /* not in a pass that catches */
+		return false;
+	struct line line = { 0 };
+	line_add(&line, "atexit-shim: ");
+	if (sig == SIGSEGV && info->si_addr == (void *)run->handler->fn) {
+		/* A fault at the very address called: its code is gone (unmapped
+		 * JIT memory, a library unloaded behind the loader's back). */
+		line_add(&line, "skipped ");
+		line_add_handler(&line, run->handler);
+		line_add(&line, ": its code is no longer mapped");
+		line_write(&line, STDERR_FILENO);
+	} else {
+		line_add(&line, "exit handler ");
+		line_add_handler(&line, run->handler);
+		line_add(&line, " was killed by SIG");
+		line_add(&line, signal_name(sig));
+		line_add(&line, " (");
+		line_add(&line, signal_description(sig));
+		line_add(&line, "); the other handlers still run. Backtrace:");
+		line_write(&line, STDERR_FILENO);
+		const ucontext_t *uc = context;
+		/* NOLINTNEXTLINE(performance-no-int-to-ptr): the kernel saves the faulting address as an integer */
+		report_backtrace((const void *)uc->uc_mcontext.gregs[REG_RIP]);
+		*run->failure = (struct failure){ FAILURE_SIGNAL, sig };
+	}
+	siglongjmp(run->resume, 1);
 }
 
 static void call(const struct handler *h, int status)
@@ -67,36 +123,91 @@ static void call(const struct handler *h, int status)
 		((void (*)(void *, int))h->fn)(h->arg, status);
 }
 
-/* Both kinds of pass below take their first handler before anything else:
- * most passes (a library without handlers, a program without any) have
- * nothing to run, and then need no catching set up. */
-static void begin_pass(struct run *run, bool catches_exit)
+/* Every pass takes its first handler before calling this: most passes (a
+ * library without handlers, a program without any) have nothing to run and
+ * then need nothing set up. */
+static void begin_pass(struct run *run, const struct handler *first, bool catches_exit,
+                       int *status, struct failure *failure)
 {
+	static atomic_bool backtrace_ready;
+	if (catches_exit && !atomic_exchange(&backtrace_ready, true))
+		report_prepare_backtrace(); /* loads libgcc_s: never in a signal handler */
 	run->outer = current_run;
 	run->catches_exit = catches_exit;
+	run->status = status;
+	run->failure = failure;
+	run->handler = first;
+	if (catches_exit)
+		catch_begin(&run->catch);
 	current_run = run;
 }
 
 static void end_pass(struct run *run)
 {
 	current_run = run->outer;
+	if (run->catches_exit)
+		catch_end(&run->catch);
+}
+
+/* The newest handlers, down to min_seq: exit passes and atexit_shim_run(). */
+static void pop_pass(struct run *run, uint64_t min_seq, int *status, struct failure *failure)
+{
+	struct handler h;
+	if (!registry_pop(&shim_registry, min_seq, &h))
+		return;
+	begin_pass(run, &h, true, status, failure);
+	/* A failed handler's pass comes back here and goes on with the next. */
+	if (sigsetjmp(run->resume, 1) == 0)
+		call(&h, *status);
+	while (registry_pop(&shim_registry, min_seq, &h))
+		call(&h, *status);
+	end_pass(run);
 }
 
 int runner_run_exit(int status, uint64_t min_seq)
 {
 	runner_enter_exit(status);
-	struct handler h;
-	if (!registry_pop(&shim_registry, min_seq, &h))
-		return exiting.status;
 	struct run run;
-	begin_pass(&run, true);
-	/* A handler's exit() comes back here, its status saved; go on with the next. */
-	if (setjmp(run.resume) == 0)
-		call(&h, exiting.status);
-	while (registry_pop(&shim_registry, min_seq, &h))
-		call(&h, exiting.status);
-	end_pass(&run);
+	pop_pass(&run, min_seq, &exiting.status, &exiting.failure);
 	return exiting.status;
+}
+
+static _Noreturn void die_by(int sig)
+{
+	(void)fflush(NULL); /* glibc would flush only after this: no output is lost */
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	sigset_t just;
+	sigemptyset(&just);
+	sigaddset(&just, sig);
+	sigprocmask(SIG_UNBLOCK, &just, NULL);
+	(void)raise(sig);
+	/* Unreachable for the five signals caught, but die_by must not return. */
+	// cppcheck-suppress unreachableCode
+	_exit(128 + sig);
+}
+
+void runner_finish_exit(void)
+{
+	if (exiting.failure.kind == FAILURE_SIGNAL)
+		die_by(exiting.failure.value);
+}
+
+int runner_run_now(void)
+{
+	struct failure failure = { FAILURE_NONE, 0 };
+	struct run run;
+	pop_pass(&run, 0, &no_status, &failure);
+	switch (failure.kind) {
+	case FAILURE_EXIT:
+		return failure.value;
+	case FAILURE_SIGNAL:
+		return 128 + failure.value;
+	case FAILURE_NONE:
+		break;
+	}
+	return 0;
 }
 
 struct finalize_scope {
@@ -125,9 +236,11 @@ void runner_finalize(void *dso)
 	struct handler h;
 	if (!registry_take(&shim_registry, in_scope, &scope, &h))
 		return;
+	/* During the exit, a library's handlers fail as any other: caught and
+	 * saved.  At a plain dlclose the process is not ending: natively. */
 	struct run run;
-	begin_pass(&run, in_exit);
-	if (setjmp(run.resume) == 0)
+	begin_pass(&run, &h, in_exit, &no_status, &exiting.failure);
+	if (sigsetjmp(run.resume, 1) == 0)
 		call(&h, 0);
 	while (registry_take(&shim_registry, in_scope, &scope, &h))
 		call(&h, 0);

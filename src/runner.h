@@ -2,11 +2,14 @@
  *
  * Handlers run newest first, each removed from the registry before it is
  * called, so a handler registered while others run runs next (glibc's rule)
- * and none ever runs twice.  exit() called by a handler that the exit run is
- * calling is caught: its status becomes the process's and the run goes on
- * with the next handler, which is what glibc's nested exit does.  Of several
- * threads calling exit(), the first runs the handlers and the others wait
- * forever (glibc 2.41's rule; 2.36 crashes). */
+ * and none ever runs twice.  A handler fails in the ways Python's atexit
+ * knows as exceptions: it calls exit(n) (SystemExit), or it is killed by
+ * SIGSEGV, SIGBUS, SIGILL, SIGFPE or SIGABRT.  Either way the runner goes on
+ * with the next handler; a crash is reported with a backtrace, an exit(n)
+ * silently; the last failure is saved, and re-raised when the exit sequence
+ * is over: exit(n) ends the process with n, a signal kills it with that
+ * signal.  Of several threads calling exit(), the first runs the handlers
+ * and the others wait forever (glibc 2.41's rule; 2.36 crashes). */
 #ifndef ATEXIT_SHIM_RUNNER_H
 #define ATEXIT_SHIM_RUNNER_H
 
@@ -17,8 +20,8 @@
 extern struct registry shim_registry;
 
 /* The calling thread starts (or, from inside the exit, re-enters) exit with
- * this status.  Never returns when a handler of the exit run called it, nor
- * in a thread other than the one already exiting. */
+ * this status.  Never returns when a handler of a pass called it, nor in a
+ * thread other than the one already exiting. */
 void runner_enter_exit(int status);
 
 /* Runs, as exit(status) would, every handler registered with seq >= min_seq.
@@ -26,9 +29,17 @@ void runner_enter_exit(int status);
  * called exit() with another. */
 int runner_run_exit(int status, uint64_t min_seq);
 
+/* The exit sequence is over: re-raises a saved crash by dying of its signal
+ * (stdio flushed first); returns if there is none. */
+void runner_finish_exit(void);
+
 /* __cxa_finalize(dso): runs dso's own handlers (status 0); at a dlclose,
  * also those whose code lies in the library being unloaded. */
 void runner_finalize(void *dso);
+
+/* atexit_shim_run(): every handler now, with the runner's reports.  0, or
+ * the last failure as a shell would show it (n, or 128 + signal). */
+int runner_run_now(void);
 
 /* In the child of fork(): only the forking thread survives. */
 void runner_fork_child(void);

@@ -3,6 +3,7 @@
 
 : "${SHIM_LIB:?SHIM_LIB must name the built libatexit-shim.so (make check sets it)}"
 : "${FIXTURES:?FIXTURES must name the built fixture directory (make check sets it)}"
+: "${BUILDDIR:?BUILDDIR must name the build tree (make check sets it)}"
 
 # Runs "$@" once without and once with the shim preloaded, four times in all:
 # stdout and stderr to separate files (exact bytes per stream), then both to
@@ -55,3 +56,27 @@ assert_shim_loads()
 {
 	LD_PRELOAD=$SHIM_LIB grep -q libatexit-shim /proc/self/maps
 }
+
+# Runs "$@" under the shim with stdout and stderr to files, and prints how
+# it ended as wait(2) sees it: "exit N" or "signal N" (no shell in between
+# to turn a signal into 128+N).  Output: $BATS_TEST_TMPDIR/out and err.
+ending_under_shim()
+{
+	perl -e '
+		my ($lib, $out, $err) = splice(@ARGV, 0, 3);
+		my $pid = fork // die "fork: $!";
+		if ($pid == 0) {
+			open(STDOUT, ">", $out) or die; open(STDERR, ">", $err) or die;
+			$ENV{LD_PRELOAD} = $lib;
+			exec { $ARGV[0] } @ARGV or exit 127;
+		}
+		waitpid($pid, 0);
+		print(($? & 127) ? "signal " . ($? & 127) . "\n" : "exit " . ($? >> 8) . "\n");' \
+		"$SHIM_LIB" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" "$@"
+}
+
+out() { cat "$BATS_TEST_TMPDIR/out"; }
+err() { cat "$BATS_TEST_TMPDIR/err"; }
+
+# The stderr lines that are not backtrace frames (which start with a path).
+err_reports() { grep -v '^[./]' "$BATS_TEST_TMPDIR/err" || true; }

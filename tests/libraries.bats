@@ -91,3 +91,12 @@ load helper
 	native_out | grep -q 'early: atexit from destructor = 0'
 	native_out | grep -q 'early: handler registered by the library destructor'
 }
+
+@test "exit(n) from a library destructor during the exit: the older handlers still run, status n" {
+	EARLY_DTOR_EXIT=8 assert_transparent "$FIXTURES/early_main"
+	[ "$(native_status)" = 8 ]
+	[ "$(native_out)" = "$(printf '%s\n' 'main: returns' 'early: atexit from constructor' \
+		'main: on_exit from main status=0' 'main: atexit from program constructor' \
+		'main: program destructor' 'early: library destructor' 'early: destructor calls exit' \
+		'early: on_exit from constructor status=8' 'early: atexit from constructor')" ]
+}

@@ -1,0 +1,117 @@
+/* Crash catching for the runner's passes: see catch.h. */
+#define _GNU_SOURCE
+#include "catch.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/mman.h>
+
+#include "lock.h"
+
+static const int caught[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+#define CAUGHT (sizeof caught / sizeof caught[0])
+
+/* Enough for a report, dladdr and libgcc's unwinder. */
+#define STACK_SIZE ((size_t)64 * 1024)
+
+/* The actions are process-wide, passes can run in several threads (an exit
+ * and the C API's atexit_shim_run): the first pass in installs, the last
+ * one out restores. */
+static struct {
+	struct lock lock;
+	int passes;
+	struct sigaction program[CAUGHT]; /* what the program had */
+} catching;
+
+/* This thread's nesting of passes: only the outermost sets up a stack. */
+static __thread int depth __attribute__((tls_model("initial-exec")));
+
+static const struct sigaction *program_action(int sig)
+{
+	for (size_t i = 0; i < CAUGHT; i++)
+		if (caught[i] == sig)
+			return &catching.program[i];
+	return NULL;
+}
+
+/* Not a handler's crash: behave as the program would have without us. */
+static void pass_on(int sig, siginfo_t *info, void *context)
+{
+	const struct sigaction *action = program_action(sig);
+	if (action->sa_flags & SA_SIGINFO) {
+		action->sa_sigaction(sig, info, context);
+		return;
+	}
+	if (action->sa_handler != SIG_DFL && action->sa_handler != SIG_IGN) {
+		action->sa_handler(sig);
+		return;
+	}
+	/* Default or ignored: put it back.  A fault re-executes on return and is
+	 * delivered again under that action; a signal that was sent is sent again. */
+	sigaction(sig, action, NULL);
+	if (info->si_code <= 0)
+		(void)raise(sig);
+}
+
+static void on_signal(int sig, siginfo_t *info, void *context)
+{
+	int saved_errno = errno;
+	if (!runner_crashed(sig, info, context))
+		pass_on(sig, info, context);
+	errno = saved_errno;
+}
+
+static void install(void)
+{
+	struct sigaction ours = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_ONSTACK };
+	sigemptyset(&ours.sa_mask);
+	for (size_t i = 0; i < CAUGHT; i++)
+		sigaction(caught[i], &ours, &catching.program[i]);
+}
+
+static void restore(void)
+{
+	for (size_t i = 0; i < CAUGHT; i++) {
+		struct sigaction now;
+		/* A handler may have installed an action of its own: keep that. */
+		if (sigaction(caught[i], NULL, &now) == 0 && now.sa_sigaction == on_signal)
+			sigaction(caught[i], &catching.program[i], NULL);
+	}
+}
+
+void catch_begin(struct catch_pass *pass)
+{
+	int saved_errno = errno;
+	lock_take(&catching.lock);
+	if (catching.passes++ == 0)
+		install();
+	lock_drop(&catching.lock);
+
+	pass->own_stack = false;
+	if (depth++ == 0) {
+		void *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+		                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		stack_t ss = { .ss_sp = stack, .ss_size = STACK_SIZE };
+		if (stack != MAP_FAILED && sigaltstack(&ss, &pass->saved_stack) == 0)
+			pass->own_stack = true;
+		else if (stack != MAP_FAILED)
+			munmap(stack, STACK_SIZE);
+	}
+	errno = saved_errno;
+}
+
+void catch_end(struct catch_pass *pass)
+{
+	int saved_errno = errno;
+	depth--;
+	if (pass->own_stack) {
+		stack_t ours;
+		if (sigaltstack(&pass->saved_stack, &ours) == 0)
+			munmap(ours.ss_sp, STACK_SIZE);
+	}
+	lock_take(&catching.lock);
+	if (--catching.passes == 0)
+		restore();
+	lock_drop(&catching.lock);
+	errno = saved_errno;
+}

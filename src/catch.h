@@ -1,0 +1,27 @@
+/* Catching a handler that crashes.
+ *
+ * While a pass of the runner is under way, SIGSEGV, SIGBUS, SIGILL, SIGFPE
+ * and SIGABRT are handled on an alternate stack (a stack overflow must be
+ * caught too), and the runner is asked whether the crash was a handler's.
+ * If not (another thread, or the runner's own code), the signal goes on to
+ * whatever the program had installed, as if the shim had not been there.
+ * When the last pass ends, the program's own actions are put back. */
+#ifndef ATEXIT_SHIM_CATCH_H
+#define ATEXIT_SHIM_CATCH_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+struct catch_pass {
+	bool own_stack;      /* this pass put the alternate stack in place */
+	stack_t saved_stack; /* the thread's alternate stack before it */
+};
+
+void catch_begin(struct catch_pass *pass);
+void catch_end(struct catch_pass *pass);
+
+/* The runner's side, called in the crashing thread: never returns if the
+ * crash was a handler's; false if the signal is not the runner's business. */
+bool runner_crashed(int sig, const siginfo_t *info, const void *context);
+
+#endif

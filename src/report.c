@@ -1,0 +1,117 @@
+/* Reports: see report.h. */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <unistd.h>
+
+void line_add(struct line *l, const char *s)
+{
+	if (s == NULL)
+		s = "?";
+	/* one byte is kept for the newline */
+	while (*s != '\0' && l->len < sizeof l->text - 1)
+		l->text[l->len++] = *s++;
+}
+
+static void add_digits(struct line *l, unsigned long long v, unsigned base)
+{
+	char digits[24];
+	size_t i = sizeof digits;
+	digits[--i] = '\0';
+	do
+		digits[--i] = "0123456789abcdef"[v % base];
+	while ((v /= base) != 0 && i > 0);
+	line_add(l, &digits[i]);
+}
+
+void line_add_decimal(struct line *l, long long v)
+{
+	if (v < 0) {
+		line_add(l, "-");
+		add_digits(l, 0ULL - (unsigned long long)v, 10);
+	} else {
+		add_digits(l, (unsigned long long)v, 10);
+	}
+}
+
+void line_add_hex(struct line *l, uintptr_t v)
+{
+	line_add(l, "0x");
+	add_digits(l, v, 16);
+}
+
+void line_write(struct line *l, int fd)
+{
+	l->text[l->len++] = '\n';
+	const char *p = l->text;
+	size_t left = l->len;
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+		if (n <= 0)
+			break;
+		p += n;
+		left -= (size_t)n;
+	}
+	l->len = 0;
+}
+
+const char *flavour_name(enum flavour flavour)
+{
+	switch (flavour) {
+	case FLAVOUR_CXA:
+		return "__cxa_atexit";
+	case FLAVOUR_ATEXIT:
+		return "atexit";
+	case FLAVOUR_ON_EXIT:
+		return "on_exit";
+	case FLAVOUR_API:
+		return "atexit_shim_register";
+	}
+	return "unknown";
+}
+
+void line_add_handler(struct line *l, const struct handler *h)
+{
+	Dl_info info;
+	uintptr_t address = (uintptr_t)h->fn;
+	if (dladdr((const void *)h->fn, &info) != 0 && info.dli_fname != NULL) {
+		/* dladdr names the nearest exported symbol below: only an exact hit is this one */
+		if (info.dli_sname != NULL && (uintptr_t)info.dli_saddr == address) {
+			line_add(l, info.dli_sname);
+			line_add(l, " in ");
+		}
+		line_add(l, info.dli_fname[0] != '\0' ? info.dli_fname : "the main program");
+		line_add(l, "+");
+		line_add_hex(l, address - (uintptr_t)info.dli_fbase);
+	} else {
+		line_add_hex(l, address);
+	}
+	line_add(l, " (");
+	line_add(l, flavour_name(h->flavour));
+	line_add(l, ", registration ");
+	line_add_decimal(l, (long long)h->seq);
+	line_add(l, ")");
+}
+
+void report_prepare_backtrace(void)
+{
+	void *frame;
+	backtrace(&frame, 1);
+}
+
+void report_backtrace(const void *from)
+{
+	void *frames[64];
+	int n = backtrace(frames, 64);
+	int first = 0;
+	/* Start at the faulting instruction, not in the signal handling above it. */
+	for (int i = 0; i < n; i++) {
+		if (frames[i] == from) {
+			first = i;
+			break;
+		}
+	}
+	backtrace_symbols_fd(frames + first, n - first, STDERR_FILENO);
+}

@@ -1,0 +1,36 @@
+/* Reports on stderr from the exit path and from signal handlers: built in a
+ * fixed buffer with async-signal-safe code and written with one write(2), so
+ * that a line is never torn and nothing here takes a lock or calls malloc. */
+#ifndef ATEXIT_SHIM_REPORT_H
+#define ATEXIT_SHIM_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "registry.h"
+
+struct line {
+	size_t len;
+	char text[1024]; /* longer lines are cut, never overrun */
+};
+
+void line_add(struct line *l, const char *s);
+void line_add_decimal(struct line *l, long long v);
+void line_add_hex(struct line *l, uintptr_t v);
+/* Ends the line and writes it to fd in one call. */
+void line_write(struct line *l, int fd);
+
+const char *flavour_name(enum flavour flavour);
+
+/* "symbol in library+0xoffset (flavour, registration N)", the symbol from
+ * dladdr when one starts exactly at the handler; else without it. */
+void line_add_handler(struct line *l, const struct handler *h);
+
+/* Makes the first backtrace() cheap and safe later: it loads libgcc_s. */
+void report_prepare_backtrace(void);
+/* Writes the calling thread's stack, one frame a line, to stderr, from the
+ * frame at address from if it is on the stack (a signal's faulting
+ * instruction), else all of it. */
+void report_backtrace(const void *from);
+
+#endif
