@@ -26,6 +26,7 @@ enum flavour {
 	FLAVOUR_ATEXIT,  /* atexit(fn), which glibc turns into __cxa_atexit(fn, NULL, dso) */
 	FLAVOUR_ON_EXIT, /* on_exit(fn, arg): fn(status, arg) */
 	FLAVOUR_API,     /* atexit_shim_register(fn, arg): fn(arg) */
+	FLAVOUR_ENV,     /* ATEXIT_SHIM_HANDLERS: fn(arg, status) */
 };
 
 typedef void (*handler_code)(void);

@@ -15,6 +15,19 @@ void line_add(struct line *l, const char *s)
 		l->text[l->len++] = *s++;
 }
 
+void line_copy(char *out, const char *s, size_t size)
+{
+	size_t i = 0;
+	if (s == NULL)
+		s = "?";
+	while (s[i] != '\0' && i + 1 < size) {
+		out[i] = s[i];
+		i++;
+	}
+	if (size > 0)
+		out[i] = '\0';
+}
+
 static void add_digits(struct line *l, unsigned long long v, unsigned base)
 {
 	char digits[24];
@@ -68,6 +81,8 @@ const char *flavour_name(enum flavour flavour)
 		return "on_exit";
 	case FLAVOUR_API:
 		return "atexit_shim_register";
+	case FLAVOUR_ENV:
+		return "ATEXIT_SHIM_HANDLERS";
 	}
 	return "unknown";
 }

@@ -17,6 +17,8 @@ struct line {
 void line_add(struct line *l, const char *s);
 void line_add_decimal(struct line *l, long long v);
 void line_add_hex(struct line *l, uintptr_t v);
+/* Copies s (NULL: "?") into out, at most size - 1 bytes, NUL-terminated. */
+void line_copy(char *out, const char *s, size_t size);
 /* Ends the line and writes it to fd in one call. */
 void line_write(struct line *l, int fd);
 

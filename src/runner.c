@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "runner.h"
 
+#include <dlfcn.h>
+#include <fnmatch.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -21,7 +23,8 @@ struct registry shim_registry;
 /* A handler's failure, the analogue of a Python exception. */
 struct failure {
 	enum { FAILURE_NONE, FAILURE_EXIT, FAILURE_SIGNAL } kind;
-	int value; /* the status, or the signal */
+	int value;      /* the status, or the signal */
+	char what[256]; /* "exit(3) in ...", "SIGSEGV in ..." */
 };
 
 /* One pass over the registry.  Passes nest: a handler can dlclose a library,
@@ -29,6 +32,7 @@ struct failure {
 struct run {
 	struct run *outer;
 	bool catches_exit;             /* a handler's exit() fails the handler, not the process */
+	bool catches_crashes;          /* and so does a crash */
 	int *status;                   /* what handlers are given */
 	struct failure *failure;       /* where failures are saved */
 	const struct handler *handler; /* the one being run (the pass's own variable) */
@@ -45,6 +49,38 @@ static struct {
 } exiting;
 
 static int no_status; /* what __cxa_finalize and atexit_shim_run give handlers: 0 */
+static bool crash_catching = true;
+static const char *skip_globs; /* ATEXIT_SHIM_SKIP */
+
+void runner_behave_natively(void)
+{
+	crash_catching = false;
+}
+
+void runner_set_skip(const char *globs)
+{
+	skip_globs = globs;
+}
+
+/* Records a failure with a one-line description; async-signal-safe. */
+static void fail(struct failure *f, int kind, int value, const char *what, const struct handler *h)
+{
+	struct line l = { 0 };
+	line_add(&l, what);
+	line_add(&l, " in ");
+	line_add_handler(&l, h);
+	size_t n = l.len < sizeof f->what - 1 ? l.len : sizeof f->what - 1;
+	memcpy(f->what, l.text, n);
+	f->what[n] = '\0';
+	f->kind = kind;
+	f->value = value;
+}
+
+void runner_describe_failure(char *buf, size_t size)
+{
+	const struct failure *f = current_run != NULL ? current_run->failure : &exiting.failure;
+	snprintf(buf, size, "%s", f->kind == FAILURE_NONE ? "" : f->what);
+}
 
 /* A thread's identity: the address of its own copy of current_run.  Unlike
  * pthread_self() it costs no call (and no symbol binding at start-up), and
@@ -77,7 +113,9 @@ void runner_enter_exit(int status)
 		/* SystemExit: saved without a word, and the pass goes on. */
 		if (run->status == &exiting.status)
 			exiting.status = status;
-		*run->failure = (struct failure){ FAILURE_EXIT, status };
+		char what[32];
+		snprintf(what, sizeof what, "exit(%d)", status);
+		fail(run->failure, FAILURE_EXIT, status, what, run->handler);
 		siglongjmp(run->resume, 1);
 	}
 	hold_exit();
@@ -87,7 +125,7 @@ void runner_enter_exit(int status)
 bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 {
 	struct run *run = current_run;
-	if (run == NULL || !run->catches_exit) /* not in a pass that catches */
+	if (run == NULL || !run->catches_crashes) /* not in a pass that catches */
 		return false;
 	struct line line = { 0 };
 	line_add(&line, "atexit-shim: ");
@@ -110,7 +148,9 @@ bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 		const ucontext_t *uc = context;
 		/* NOLINTNEXTLINE(performance-no-int-to-ptr): the kernel saves the faulting address as an integer */
 		report_backtrace((const void *)uc->uc_mcontext.gregs[REG_RIP]);
-		*run->failure = (struct failure){ FAILURE_SIGNAL, sig };
+		char what[16] = "SIG";
+		line_copy(what + 3, signal_name(sig), sizeof what - 3);
+		fail(run->failure, FAILURE_SIGNAL, sig, what, run->handler);
 	}
 	siglongjmp(run->resume, 1);
 }
@@ -130,14 +170,16 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
                        int *status, struct failure *failure)
 {
 	static atomic_bool backtrace_ready;
-	if (catches_exit && !atomic_exchange(&backtrace_ready, true))
+	bool catches_crashes = catches_exit && crash_catching;
+	if (catches_crashes && !atomic_exchange(&backtrace_ready, true))
 		report_prepare_backtrace(); /* loads libgcc_s: never in a signal handler */
 	run->outer = current_run;
 	run->catches_exit = catches_exit;
+	run->catches_crashes = catches_crashes;
 	run->status = status;
 	run->failure = failure;
 	run->handler = first;
-	if (catches_exit)
+	if (catches_crashes)
 		catch_begin(&run->catch);
 	current_run = run;
 }
@@ -145,8 +187,32 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 static void end_pass(struct run *run)
 {
 	current_run = run->outer;
-	if (run->catches_exit)
+	if (run->catches_crashes)
 		catch_end(&run->catch);
+}
+
+/* ATEXIT_SHIM_SKIP: a handler whose exported symbol matches a glob. */
+static bool skipped(const struct handler *h)
+{
+	Dl_info info;
+	if (dladdr((const void *)h->fn, &info) == 0 || info.dli_sname == NULL ||
+	    info.dli_saddr != (void *)h->fn)
+		return false;
+	for (const char *p = skip_globs; *p != '\0';) {
+		char glob[256];
+		size_t len = strcspn(p, ",");
+		snprintf(glob, sizeof glob, "%.*s", (int)len, p);
+		if (fnmatch(glob, info.dli_sname, 0) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+static void call_unless_skipped(const struct handler *h, int status)
+{
+	if (skip_globs == NULL || !skipped(h))
+		call(h, status);
 }
 
 /* The newest handlers, down to min_seq: exit passes and atexit_shim_run(). */
@@ -158,9 +224,13 @@ static void pop_pass(struct run *run, uint64_t min_seq, int *status, struct fail
 	begin_pass(run, &h, true, status, failure);
 	/* A failed handler's pass comes back here and goes on with the next. */
 	if (sigsetjmp(run->resume, 1) == 0)
-		call(&h, *status);
-	while (registry_pop(&shim_registry, min_seq, &h))
-		call(&h, *status);
+		call_unless_skipped(&h, *status);
+	if (skip_globs == NULL) /* chosen once a pass: the common loop stays lean */
+		while (registry_pop(&shim_registry, min_seq, &h))
+			call(&h, *status);
+	else
+		while (registry_pop(&shim_registry, min_seq, &h))
+			call_unless_skipped(&h, *status);
 	end_pass(run);
 }
 
@@ -196,7 +266,7 @@ void runner_finish_exit(void)
 
 int runner_run_now(void)
 {
-	struct failure failure = { FAILURE_NONE, 0 };
+	struct failure failure = { .kind = FAILURE_NONE };
 	struct run run;
 	pop_pass(&run, 0, &no_status, &failure);
 	switch (failure.kind) {
@@ -241,9 +311,9 @@ void runner_finalize(void *dso)
 	struct run run;
 	begin_pass(&run, &h, in_exit, &no_status, &exiting.failure);
 	if (sigsetjmp(run.resume, 1) == 0)
-		call(&h, 0);
+		call_unless_skipped(&h, 0);
 	while (registry_take(&shim_registry, in_scope, &scope, &h))
-		call(&h, 0);
+		call_unless_skipped(&h, 0);
 	end_pass(&run);
 }
 

@@ -13,6 +13,7 @@
 #ifndef ATEXIT_SHIM_RUNNER_H
 #define ATEXIT_SHIM_RUNNER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "registry.h"
@@ -40,6 +41,17 @@ void runner_finalize(void *dso);
 /* atexit_shim_run(): every handler now, with the runner's reports.  0, or
  * the last failure as a shell would show it (n, or 128 + signal). */
 int runner_run_now(void);
+
+/* The last failure so far, described in one line ("" if none): that of
+ * the pass under way in this thread, else that of the exit. */
+void runner_describe_failure(char *buf, size_t size);
+
+/* ATEXIT_SHIM_SKIP: comma-separated globs over handler symbols; matching
+ * handlers are removed unrun. */
+void runner_set_skip(const char *globs);
+
+/* Outside the shim's scope: no crash catching, exactly as natively. */
+void runner_behave_natively(void);
 
 /* In the child of fork(): only the forking thread survives. */
 void runner_fork_child(void);

@@ -1,8 +1,29 @@
-/* The library's start-up: what must be in place before main. */
+/* The library's start-up: fork safety, then, if the environment has
+ * settings, the scope decision and the settings themselves.
+ *
+ * Scope (contract: "Scope"): the root is the process started under the
+ * shim; it stays the root across exec (same pid: ATEXIT_SHIM_ROOT_PID).  Any
+ * other process that loads the library strips the shim from its own
+ * environment and behaves natively, unless ATEXIT_SHIM_FOLLOW=1 makes it a
+ * root of its own.  A child forked by the root without exec keeps the
+ * registry and settings but not the ATEXIT_SHIM_HANDLERS entries. */
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
 
+#include "config.h"
+#include "env_handlers.h"
+#include "environment.h"
 #include "registry.h"
+#include "report.h"
 #include "runner.h"
+
+static bool follow; /* ATEXIT_SHIM_FOLLOW=1 */
 
 static void fork_prepare(void)
 {
@@ -17,9 +38,60 @@ static void fork_parent(void)
 static void fork_child(void)
 {
 	runner_fork_child();
+	if (!follow)
+		env_handlers_forget();
+}
+
+static const char *lookup(const char *name, void *ctx)
+{
+	return environment_setting(ctx, name);
+}
+
+static void complain(const char *problem, void *ctx)
+{
+	(void)ctx;
+	struct line l = { 0 };
+	line_add(&l, "atexit-shim: ");
+	line_add(&l, problem);
+	line_write(&l, STDERR_FILENO);
+}
+
+/* Tells the process's future children (after exec) who the root is. */
+static void become_root(long pid)
+{
+	environment_set_root_pid(pid);
 }
 
 __attribute__((constructor)) static void shim_start(void)
 {
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	struct shim_variables found;
+	environment_find_settings(&found);
+	long pid = (long)getpid();
+	if (found.count == 0) { /* LD_PRELOAD set by hand, nothing else */
+		become_root(pid);
+		return;
+	}
+	if (getauxval(AT_SECURE)) /* setuid or setgid: no setting applies (secure_getenv's rule) */
+		return;
+
+	/* Only a root reports problems: a child that strips the shim is quiet. */
+	const char *root_pid = environment_setting(&found, "ATEXIT_SHIM_ROOT_PID");
+	const char *follow_value = environment_setting(&found, "ATEXIT_SHIM_FOLLOW");
+	bool follows = follow_value != NULL && strcmp(follow_value, "1") == 0;
+	bool root = root_pid == NULL || *root_pid == '\0' || config_parse_pid(root_pid) == pid || follows;
+	if (!root) {
+		environment_strip();
+		runner_behave_natively();
+		return;
+	}
+	struct settings s;
+	config_read(&s, lookup, complain, &found);
+	if (s.root_pid != pid)
+		become_root(pid);
+	follow = s.follow;
+	if (s.skip != NULL)
+		runner_set_skip(s.skip);
+	if (s.handlers != NULL)
+		env_handlers_register(s.handlers);
 }

@@ -1,0 +1,238 @@
+/* Configuration parsing: see config.h. */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signals.h"
+
+const char *const config_variables[] = {
+	"ATEXIT_SHIM_HANDLERS", "ATEXIT_SHIM_TRACE", "ATEXIT_SHIM_TRACE_FORMAT",
+	"ATEXIT_SHIM_SIGNALS",  "ATEXIT_SHIM_TIMEOUT", "ATEXIT_SHIM_SKIP",
+	"ATEXIT_SHIM_FOLLOW",   "ATEXIT_SHIM_ROOT_PID", NULL,
+};
+
+/* "'value': expected what" into problem. */
+static bool bad(char *problem, size_t size, const char *value, const char *expected)
+{
+	snprintf(problem, size, "'%s': expected %s", value, expected);
+	return false;
+}
+
+static bool starts(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+int config_next_entry(const char **cursor, struct handler_entry *e, char *problem, size_t size)
+{
+	const char *p = *cursor;
+	for (;;) {
+		if (*p == '\0')
+			return 0;
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *next = end ? end + 1 : p + len;
+		e->line++;
+		*cursor = next;
+		size_t lead = strspn(p, " \t");
+		if (lead == len || p[lead] == '#') {
+			p = next;
+			continue;
+		}
+		e->library = NULL;
+		e->library_len = 0;
+		if (starts(p, len, "cmd:") && len > 4) {
+			e->kind = ENTRY_CMD;
+			e->text = p + 4;
+			e->text_len = len - 4;
+			return 1;
+		}
+		if (starts(p, len, "fn:") && len > 3) {
+			e->kind = ENTRY_FN;
+			const char *spec = p + 3;
+			size_t spec_len = len - 3;
+			const char *colon = memrchr(spec, ':', spec_len);
+			e->text = colon ? colon + 1 : spec;
+			e->text_len = spec_len - (size_t)(e->text - spec);
+			if (colon != NULL) {
+				e->library = spec;
+				e->library_len = (size_t)(colon - spec);
+			}
+			if (e->text_len > 0 && (colon == NULL || e->library_len > 0))
+				return 1;
+		}
+		snprintf(problem, size, "line %d '%.*s': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL",
+		         e->line, (int)(len > 60 ? 60 : len), p);
+		return -1;
+	}
+}
+
+/* A signal by name (TERM, SIGTERM, any case) or number. */
+static int parse_signal(const char *s, size_t len)
+{
+	char word[16];
+	if (len == 0 || len >= sizeof word)
+		return 0;
+	memcpy(word, s, len);
+	word[len] = '\0';
+	char *end;
+	errno = 0;
+	long n = strtol(word, &end, 10);
+	if (end != word && *end == '\0' && errno == 0)
+		return n > 0 && n < 64 && signal_name((int)n) != NULL ? (int)n : 0;
+	const char *name = strncasecmp(word, "SIG", 3) == 0 ? word + 3 : word;
+	for (int sig = 1; sig < 64; sig++) {
+		const char *known = signal_name(sig);
+		if (known != NULL && strcasecmp(known, name) == 0)
+			return sig;
+	}
+	return 0;
+}
+
+bool config_parse_signals(const char *value, uint64_t *out, char *problem, size_t size)
+{
+	uint64_t set = 0;
+	const char *p = value;
+	do {
+		size_t len = strcspn(p, ",");
+		int sig = parse_signal(p, len);
+		if (sig == 0)
+			return bad(problem, size, value, "signal names (TERM or SIGTERM) or numbers, separated by commas");
+		if (sig == 9 || sig == 19) /* SIGKILL, SIGSTOP */
+			return bad(problem, size, value, "signals that can be caught (not KILL or STOP)");
+		set |= UINT64_C(1) << (sig - 1);
+		p += len;
+	} while (*p++ == ',');
+	*out = set;
+	return true;
+}
+
+bool config_parse_timeout(const char *value, uint64_t *out_ns, char *problem, size_t size)
+{
+	char *end;
+	errno = 0;
+	double seconds = strtod(value, &end);
+	/* strtod also reads hex, inf and nan: take plain decimals only */
+	if (end == value || *end != '\0' || errno != 0 || strspn(value, "0123456789.") != strlen(value) ||
+	    !(seconds > 0) || seconds > 1e9)
+		return bad(problem, size, value, "seconds, a number > 0 (decimals allowed)");
+	*out_ns = (uint64_t)llround(seconds * 1e9);
+	if (*out_ns == 0)
+		*out_ns = 1;
+	return true;
+}
+
+bool config_parse_skip(const char *value, char *problem, size_t size)
+{
+	const char *p = value;
+	do {
+		size_t len = strcspn(p, ",");
+		if (len == 0)
+			return bad(problem, size, value, "shell globs over handler names, separated by commas");
+		p += len;
+	} while (*p++ == ',');
+	return true;
+}
+
+/* By hand, not strtol: every process under the shim reads this at start-up. */
+long config_parse_pid(const char *value)
+{
+	long pid = 0;
+	const char *p = value;
+	for (; *p >= '0' && *p <= '9' && pid <= INT_MAX; p++)
+		pid = pid * 10 + (*p - '0');
+	return p != value && *p == '\0' && pid > 0 && pid <= INT_MAX ? pid : 0;
+}
+
+static bool parse_pid(const char *value, long *out, char *problem, size_t size)
+{
+	*out = config_parse_pid(value);
+	return *out != 0 || bad(problem, size, value, "a process id");
+}
+
+/* Every entry of the handlers list valid, or the first bad one reported. */
+static bool check_handlers(const char *value, char *problem, size_t size)
+{
+	struct handler_entry e = { .line = 0 };
+	const char *cursor = value;
+	int got;
+	while ((got = config_next_entry(&cursor, &e, problem, size)) > 0)
+		;
+	return got == 0;
+}
+
+struct reader {
+	config_lookup *lookup;
+	config_complaint *complain;
+	void *ctx;
+	int problems;
+};
+
+/* The value of a variable if it is set and not empty. */
+static const char *get(struct reader *r, const char *name)
+{
+	const char *value = r->lookup(name, r->ctx);
+	return value != NULL && *value != '\0' ? value : NULL;
+}
+
+static void complain(struct reader *r, const char *name, const char *problem)
+{
+	char line[512];
+	snprintf(line, sizeof line, "%s=%s; ignored", name, problem);
+	r->complain(line, r->ctx);
+	r->problems++;
+}
+
+int config_read(struct settings *s, config_lookup *lookup, config_complaint *complain_fn, void *ctx)
+{
+	struct reader r = { lookup, complain_fn, ctx, 0 };
+	char problem[256];
+	const char *v;
+	*s = (struct settings){ .format = TRACE_TEXT };
+
+	if ((v = get(&r, "ATEXIT_SHIM_HANDLERS")) != NULL) {
+		if (check_handlers(v, problem, sizeof problem))
+			s->handlers = v;
+		else
+			complain(&r, "ATEXIT_SHIM_HANDLERS", problem);
+	}
+	if ((v = get(&r, "ATEXIT_SHIM_SKIP")) != NULL) {
+		if (config_parse_skip(v, problem, sizeof problem))
+			s->skip = v;
+		else
+			complain(&r, "ATEXIT_SHIM_SKIP", problem);
+	}
+	if ((v = get(&r, "ATEXIT_SHIM_FOLLOW")) != NULL) {
+		s->follow = strcmp(v, "1") == 0;
+		if (!s->follow) {
+			bad(problem, sizeof problem, v, "1");
+			complain(&r, "ATEXIT_SHIM_FOLLOW", problem);
+		}
+	}
+	if ((v = get(&r, "ATEXIT_SHIM_TRACE")) != NULL)
+		s->trace = strcmp(v, "1") == 0 || strcmp(v, "stderr") == 0 ? "" : v;
+	if ((v = get(&r, "ATEXIT_SHIM_TRACE_FORMAT")) != NULL) {
+		if (strcmp(v, "json") == 0) {
+			s->format = TRACE_JSON;
+		} else if (strcmp(v, "text") != 0) {
+			bad(problem, sizeof problem, v, "text or json");
+			complain(&r, "ATEXIT_SHIM_TRACE_FORMAT", problem);
+		}
+	}
+	if ((v = get(&r, "ATEXIT_SHIM_SIGNALS")) != NULL &&
+	    !config_parse_signals(v, &s->signals, problem, sizeof problem))
+		complain(&r, "ATEXIT_SHIM_SIGNALS", problem);
+	if ((v = get(&r, "ATEXIT_SHIM_TIMEOUT")) != NULL &&
+	    !config_parse_timeout(v, &s->timeout_ns, problem, sizeof problem))
+		complain(&r, "ATEXIT_SHIM_TIMEOUT", problem);
+	if ((v = get(&r, "ATEXIT_SHIM_ROOT_PID")) != NULL && !parse_pid(v, &s->root_pid, problem, sizeof problem))
+		complain(&r, "ATEXIT_SHIM_ROOT_PID", problem);
+	return r.problems;
+}

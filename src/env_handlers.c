@@ -1,0 +1,226 @@
+/* The environment's handlers: see env_handlers.h. */
+#define _GNU_SOURCE
+#include "env_handlers.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "environment.h"
+#include "registry.h"
+#include "report.h"
+#include "runner.h"
+#include "signals.h"
+
+struct command {
+	int line;     /* in ATEXIT_SHIM_HANDLERS, for messages */
+	char text[];  /* for /bin/sh -c */
+};
+
+/* The process's stdout and stderr as they were at start-up: many programs
+ * close their own at exit (coreutils' close_stdout), and a command must
+ * still write where the user sees it.  Close-on-exec, so no child gets
+ * them; kept clear of the low numbers programs reuse. */
+static int start_stdout = -1, start_stderr = -1;
+
+static void keep_start_fds(void)
+{
+	if (start_stdout == -1) {
+		start_stdout = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 64);
+		start_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 64);
+	}
+}
+
+static void say(const char *what, const struct command *c, const char *how)
+{
+	struct line l = { 0 };
+	line_add(&l, "atexit-shim: ");
+	line_add(&l, what);
+	line_add(&l, " (ATEXIT_SHIM_HANDLERS line ");
+	line_add_decimal(&l, c->line);
+	line_add(&l, ", cmd:");
+	line_add(&l, c->text);
+	line_add(&l, ") ");
+	line_add(&l, how);
+	line_write(&l, STDERR_FILENO);
+}
+
+/* Where the command's fd goes: the start-up copy, or /dev/null if the
+ * process had none then. */
+static void route(posix_spawn_file_actions_t *actions, int saved, int fd)
+{
+	if (saved >= 0)
+		posix_spawn_file_actions_adddup2(actions, saved, fd);
+	else
+		posix_spawn_file_actions_addopen(actions, fd, "/dev/null", O_WRONLY, 0);
+}
+
+/* /bin/sh -c text, waited for: its wait status, or -1 with errno.  Spawned
+ * with posix_spawn (vfork-like), which works in a threaded program, one
+ * with a huge address space, or one that closed stdin and left a deleted
+ * directory; SIGCHLD is put back to default meanwhile, or an ignored SIGCHLD
+ * would let the kernel reap the child before we can ask how it ended. */
+static int spawn_and_wait(const char *text, char **env)
+{
+	posix_spawn_file_actions_t actions;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	route(&actions, start_stdout, STDOUT_FILENO);
+	route(&actions, start_stderr, STDERR_FILENO);
+
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, program;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &program);
+
+	char *argv[] = { (char *)"sh", (char *)"-c", (char *)text, NULL };
+	pid_t pid;
+	int wstatus = -1;
+	int err = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, env);
+	if (err == 0) {
+		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+			;
+	}
+	sigaction(SIGCHLD, &program, NULL);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&actions);
+	errno = err;
+	return err == 0 ? wstatus : -1;
+}
+
+/* The handler of a cmd: entry.  A command that fails fails the handler as
+ * exit(n) does: reported here in one line, then saved by the runner. */
+static void run_command(void *arg, int status)
+{
+	const struct command *c = arg;
+	char status_var[40], pid_var[40], error_var[320] = "ATEXIT_SHIM_ERROR=";
+	snprintf(status_var, sizeof status_var, "ATEXIT_SHIM_STATUS=%d", status);
+	snprintf(pid_var, sizeof pid_var, "ATEXIT_SHIM_PID=%ld", (long)getpid());
+	runner_describe_failure(error_var + strlen(error_var), sizeof error_var - strlen(error_var));
+	const char *extra[] = { status_var, pid_var, error_var };
+
+	size_t bytes;
+	char **env = environment_for_command(extra, 3, &bytes);
+	int saved_errno = errno;
+	int wstatus = env != NULL ? spawn_and_wait(c->text, env) : -1;
+	if (env != NULL)
+		environment_release(env, bytes);
+	else
+		errno = ENOMEM;
+
+	if (wstatus == -1) {
+		char how[160];
+		snprintf(how, sizeof how, "could not be run: /bin/sh: %s", strerror(errno));
+		say("exit command", c, how);
+		exit(127);
+	}
+	errno = saved_errno;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+		return;
+	char how[80];
+	if (WIFEXITED(wstatus)) {
+		snprintf(how, sizeof how, "failed with status %d", WEXITSTATUS(wstatus));
+		say("exit command", c, how);
+		exit(WEXITSTATUS(wstatus));
+	}
+	int sig = WTERMSIG(wstatus);
+	snprintf(how, sizeof how, "was killed by SIG%s (%s)", signal_name(sig) ? signal_name(sig) : "?",
+	         signal_description(sig));
+	say("exit command", c, how);
+	exit(128 + sig);
+}
+
+static void register_command(const struct handler_entry *e)
+{
+	struct command *c = malloc(sizeof *c + e->text_len + 1);
+	if (c == NULL)
+		return;
+	c->line = e->line;
+	memcpy(c->text, e->text, e->text_len);
+	c->text[e->text_len] = '\0';
+	keep_start_fds();
+	registry_add(&shim_registry, FLAVOUR_ENV, (handler_code)(void (*)(void))run_command, c, NULL);
+}
+
+static void complain_fn(const struct handler_entry *e, const char *what, const char *why)
+{
+	struct line l = { 0 };
+	char number[16];
+	snprintf(number, sizeof number, "%d", e->line);
+	line_add(&l, "atexit-shim: ATEXIT_SHIM_HANDLERS line ");
+	line_add(&l, number);
+	line_add(&l, ": ");
+	line_add(&l, what);
+	line_add(&l, ": ");
+	line_add(&l, why != NULL ? why : "not found");
+	line_add(&l, "; ignored");
+	line_write(&l, STDERR_FILENO);
+}
+
+static void register_function(const struct handler_entry *e)
+{
+	char symbol[256], library[1024];
+	snprintf(symbol, sizeof symbol, "%.*s", (int)e->text_len, e->text);
+	void *where = RTLD_DEFAULT;
+	if (e->library != NULL) {
+		snprintf(library, sizeof library, "%.*s", (int)e->library_len, e->library);
+		where = dlopen(library, RTLD_NOW | RTLD_GLOBAL);
+		if (where == NULL) {
+			complain_fn(e, library, dlerror());
+			return;
+		}
+	}
+	void *fn = dlsym(where, symbol);
+	if (fn == NULL) {
+		char what[300];
+		snprintf(what, sizeof what, "symbol %s", symbol);
+		complain_fn(e, what, e->library != NULL ? "not found in that library" : "not found in the process");
+		return;
+	}
+	handler_code code;
+	memcpy(&code, &fn, sizeof code);
+	registry_add(&shim_registry, FLAVOUR_ENV, code, NULL, NULL);
+}
+
+void env_handlers_register(const char *entries)
+{
+	struct handler_entry e = { .line = 0 };
+	const char *cursor = entries;
+	char problem[256];
+	int got;
+	while ((got = config_next_entry(&cursor, &e, problem, sizeof problem)) != 0) {
+		if (got < 0)
+			continue; /* config_read has reported it */
+		if (e.kind == ENTRY_CMD)
+			register_command(&e);
+		else
+			register_function(&e);
+	}
+}
+
+static bool from_environment(const struct handler *h, const void *ctx)
+{
+	(void)ctx;
+	return h->flavour == FLAVOUR_ENV;
+}
+
+void env_handlers_forget(void)
+{
+	registry_remove(&shim_registry, from_environment, NULL);
+}

@@ -1,0 +1,183 @@
+/* The process environment: see environment.h. */
+#define _GNU_SOURCE
+#include "environment.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+extern char **environ;
+
+#define PREFIX "ATEXIT_SHIM_"
+
+/* A plain loop: this runs at every start-up (see environment_setting). */
+static bool is_setting(const char *entry)
+{
+	for (const char *p = PREFIX; *p != '\0'; p++, entry++)
+		if (*entry != *p)
+			return false;
+	return true;
+}
+
+void environment_find_settings(struct shim_variables *found)
+{
+	found->count = 0;
+	for (char **e = environ; e != NULL && *e != NULL; e++)
+		if ((*e)[0] == 'A' && is_setting(*e) && found->count < sizeof found->entry / sizeof found->entry[0])
+			found->entry[found->count++] = *e;
+}
+
+/* Start-up code: plain loops, no libc calls (each libc function a process
+ * calls for the first time costs it a symbol binding, ~700 instructions). */
+const char *environment_setting(const struct shim_variables *found, const char *name)
+{
+	for (size_t i = 0; i < found->count; i++) {
+		const char *e = found->entry[i], *n = name;
+		while (*n != '\0' && *e == *n)
+			e++, n++;
+		if (*n == '\0' && *e == '=')
+			return e + 1;
+	}
+	return NULL;
+}
+
+void environment_set_root_pid(long pid)
+{
+	static char entry[40] = "ATEXIT_SHIM_ROOT_PID=";
+	static char *grown[256];
+	char *digits = entry + sizeof "ATEXIT_SHIM_ROOT_PID=" - 1;
+	char reversed[24];
+	size_t n = 0;
+	do
+		reversed[n++] = (char)('0' + pid % 10);
+	while ((pid /= 10) > 0);
+	while (n > 0)
+		*digits++ = reversed[--n];
+	*digits = '\0';
+
+	size_t count = 0;
+	for (char **e = environ; e != NULL && e[count] != NULL; count++)
+		if (strncmp(e[count], entry, sizeof "ATEXIT_SHIM_ROOT_PID=" - 1) == 0)
+			return (void)(e[count] = entry);
+	if (count + 2 > sizeof grown / sizeof grown[0]) {
+		setenv("ATEXIT_SHIM_ROOT_PID", entry + sizeof "ATEXIT_SHIM_ROOT_PID=" - 1, 1);
+		return;
+	}
+	if (count > 0)
+		memcpy(grown, environ, count * sizeof *grown);
+	grown[count] = entry;
+	grown[count + 1] = NULL;
+	environ = grown; /* setenv and unsetenv manage an environ they did not allocate */
+}
+
+/* An LD_PRELOAD entry naming this library: its own path, or any file with
+ * its name (the wrapper and users may spell the path differently). */
+static bool is_shim(const char *entry, size_t len)
+{
+	static const char name[] = "libatexit-shim.so";
+	size_t n = sizeof name - 1;
+	return len >= n && memcmp(entry + len - n, name, n) == 0 &&
+	       (len == n || entry[len - n - 1] == '/');
+}
+
+/* value with the shim's entries removed, into out (at least as long);
+ * entries are separated by colons or spaces, as ld.so reads them. */
+static void filter_preload(const char *value, char *out)
+{
+	char *o = out;
+	const char *p = value;
+	while (*p != '\0') {
+		size_t sep = strspn(p, ": ");
+		p += sep;
+		size_t len = strcspn(p, ": ");
+		if (len > 0 && !is_shim(p, len)) {
+			if (o != out)
+				*o++ = ':';
+			memcpy(o, p, len);
+			o += len;
+		}
+		p += len;
+	}
+	*o = '\0';
+}
+
+bool environment_preload_has_shim(const char *value)
+{
+	for (const char *p = value; *p != '\0';) {
+		p += strspn(p, ": ");
+		size_t len = strcspn(p, ": ");
+		if (len > 0 && is_shim(p, len))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+void environment_strip(void)
+{
+	/* unsetenv shifts the array: restart after each removal */
+	for (char **e = environ; e != NULL && *e != NULL;) {
+		if (is_setting(*e)) {
+			char name[64];
+			size_t len = strcspn(*e, "=");
+			if (len < sizeof name) {
+				memcpy(name, *e, len);
+				name[len] = '\0';
+				unsetenv(name);
+				e = environ;
+				continue;
+			}
+		}
+		e++;
+	}
+	const char *preload = getenv("LD_PRELOAD");
+	if (preload != NULL) {
+		char *kept = malloc(strlen(preload) + 1);
+		if (kept == NULL)
+			return;
+		filter_preload(preload, kept);
+		if (kept[0] == '\0')
+			unsetenv("LD_PRELOAD");
+		else
+			setenv("LD_PRELOAD", kept, 1);
+		free(kept);
+	}
+}
+
+char **environment_for_command(const char *const extra[], size_t extras, size_t *bytes)
+{
+	size_t count = 0, text = 0;
+	for (char **e = environ; e != NULL && *e != NULL; e++, count++)
+		if (strncmp(*e, "LD_PRELOAD=", 11) == 0)
+			text += strlen(*e) + 1;
+	*bytes = (count + extras + 1) * sizeof(char *) + text;
+	void *block = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (block == MAP_FAILED)
+		return NULL;
+	char **env = block;
+	char *spare = (char *)(env + count + extras + 1);
+	size_t n = 0;
+	for (char **e = environ; e != NULL && *e != NULL; e++) {
+		if (is_setting(*e))
+			continue;
+		if (strncmp(*e, "LD_PRELOAD=", 11) == 0) {
+			memcpy(spare, "LD_PRELOAD=", 11);
+			filter_preload(*e + 11, spare + 11);
+			if (spare[11] == '\0')
+				continue;
+			env[n++] = spare;
+			spare += strlen(spare) + 1;
+			continue;
+		}
+		env[n++] = *e;
+	}
+	for (size_t i = 0; i < extras; i++)
+		env[n++] = (char *)extra[i];
+	env[n] = NULL;
+	return env;
+}
+
+void environment_release(char **env, size_t bytes)
+{
+	munmap(env, bytes);
+}

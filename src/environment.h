@@ -1,0 +1,39 @@
+/* The process environment as the shim sees it: its own settings
+ * (ATEXIT_SHIM_*) and its entry in LD_PRELOAD. */
+#ifndef ATEXIT_SHIM_ENVIRONMENT_H
+#define ATEXIT_SHIM_ENVIRONMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The ATEXIT_SHIM_* variables of the environment, found in one pass over
+ * environ with no calls, so that a process without settings pays next to
+ * nothing and one with settings does not scan environ once per variable. */
+struct shim_variables {
+	size_t count;
+	const char *entry[16]; /* "ATEXIT_SHIM_NAME=value" */
+};
+void environment_find_settings(struct shim_variables *found);
+/* The value of name among them, or NULL. */
+const char *environment_setting(const struct shim_variables *found, const char *name);
+
+/* Adds "ATEXIT_SHIM_ROOT_PID=pid" to this process's environment, without
+ * malloc when the environment is of ordinary size: a program that never
+ * allocates should not pay for malloc's start-up because of us. */
+void environment_set_root_pid(long pid);
+
+/* Removes every ATEXIT_SHIM_* variable and the shim's LD_PRELOAD entry from
+ * this process's environment, so that its children do not load the shim. */
+void environment_strip(void);
+
+/* Whether an LD_PRELOAD value already names the shim. */
+bool environment_preload_has_shim(const char *value);
+
+/* A copy of the environment for a command run at exit: without the shim's
+ * settings and LD_PRELOAD entry, plus the extra "NAME=value" strings.  In
+ * anonymous memory, not malloc's: a handler may have crashed holding its
+ * lock.  NULL if memory is short.  Release with environment_release. */
+char **environment_for_command(const char *const extra[], size_t extras, size_t *bytes);
+void environment_release(char **env, size_t bytes);
+
+#endif

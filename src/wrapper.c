@@ -1,0 +1,348 @@
+/* atexit-shim: runs a command with libatexit-shim.so preloaded and the
+ * settings its options ask for.
+ *
+ * It checks everything before running anything (the same parser as the
+ * library: config.c), then execs the command: no fork-and-wait, so the
+ * command keeps the wrapper's pid (a `kill $!` reaches it, and the library
+ * recognises it as the root by ATEXIT_SHIM_ROOT_PID) and its exit status or
+ * signal is the caller's to see. */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "environment.h"
+
+#define LIBRARY_NAME "libatexit-shim.so"
+
+static const char usage[] =
+	"Usage: atexit-shim [OPTIONS] [--] COMMAND [ARG...]\n"
+	"Run COMMAND with libatexit-shim.so preloaded: its exit handlers run last in, first out,\n"
+	"every one gets its chance, and the last failure is re-raised.\n"
+	"\n"
+	"  --run=CMD            at exit, run CMD with /bin/sh -c (repeatable; last given runs first)\n"
+	"  --fn=[LIB:]SYMBOL    at exit, call void SYMBOL(void), from LIB if given (repeatable)\n"
+	"  --skip=GLOB          do not run handlers whose symbol matches GLOB (repeatable)\n"
+	"  --trace[=FILE]       trace registrations and the exit sequence (to stderr without FILE)\n"
+	"  --json               trace as JSON Lines\n"
+	"  --signals=LIST       run the exit handlers when these signals arrive (TERM,INT,...)\n"
+	"  --timeout=SECONDS    abandon a handler that runs longer than this\n"
+	"  --follow             every descendant process is a root of its own\n"
+	"  --print-env          print the environment that would be set, and exit\n"
+	"  --lib                print the path of the preload library, and exit\n"
+	"  --help, --version\n"
+	"\n"
+	"Exit status: COMMAND's; 2 for a bad option, 126 if COMMAND cannot be run, 127 if not found.\n"
+	"See atexit-shim(1) and libatexit-shim(7).\n";
+
+__attribute__((format(printf, 2, 3))) static _Noreturn void fail(int status, const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	fprintf(stderr, "atexit-shim: ");
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+	va_end(args);
+	exit(status);
+}
+
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/* Next to the wrapper in the build tree; else where it was installed,
+ * relative to the wrapper (so that an install under DESTDIR works too). */
+static const char *find_library(void)
+{
+	static char path[PATH_MAX + 64];
+	char self[PATH_MAX];
+	if (realpath("/proc/self/exe", self) != NULL) {
+		char *dir = dirname(self);
+		char candidate[PATH_MAX + 64];
+		snprintf(candidate, sizeof candidate, "%s/../src/.libs/" LIBRARY_NAME, dir);
+		if (readable(candidate) && realpath(candidate, path) != NULL)
+			return path;
+		size_t dir_len = strlen(dir), bindir_len = strlen(BINDIR);
+		if (dir_len >= bindir_len && strcmp(dir + dir_len - bindir_len, BINDIR) == 0) {
+			snprintf(path, sizeof path, "%.*s%s/" LIBRARY_NAME, (int)(dir_len - bindir_len), dir, LIBDIR);
+			if (readable(path))
+				return path;
+		}
+	}
+	snprintf(path, sizeof path, "%s/" LIBRARY_NAME, LIBDIR);
+	return path;
+}
+
+/* ATEXIT_SHIM_HANDLERS being built: the environment's own entries, then
+ * those of --run and --fn, one a line. */
+struct text {
+	char *s;
+	size_t len;
+};
+
+/* Appends a then b, after separator unless t is empty. */
+static void append(struct text *t, const char *separator, const char *a, const char *b)
+{
+	size_t more = strlen(separator) + strlen(a) + strlen(b);
+	char *grown = realloc(t->s, t->len + more + 1);
+	if (grown == NULL)
+		fail(1, "out of memory");
+	t->s = grown;
+	t->len += (size_t)sprintf(t->s + t->len, "%s%s%s", t->len > 0 ? separator : "", a, b);
+}
+
+struct options {
+	struct text handlers, skip;
+	const char *trace, *signals, *timeout;
+	bool json, follow, print_env;
+};
+
+static void check(bool ok, const char *option, const char *problem)
+{
+	if (!ok)
+		fail(2, "%s=%s", option, problem);
+}
+
+static void parse(int argc, char **argv, struct options *o)
+{
+	enum {
+		OPT_RUN = 256, OPT_FN, OPT_SKIP, OPT_TRACE, OPT_JSON, OPT_SIGNALS, OPT_TIMEOUT,
+		OPT_FOLLOW, OPT_PRINT_ENV, OPT_LIB, OPT_HELP, OPT_VERSION,
+	};
+	static const struct option longs[] = {
+		{ "run", required_argument, NULL, OPT_RUN },
+		{ "fn", required_argument, NULL, OPT_FN },
+		{ "skip", required_argument, NULL, OPT_SKIP },
+		{ "trace", optional_argument, NULL, OPT_TRACE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "signals", required_argument, NULL, OPT_SIGNALS },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "print-env", no_argument, NULL, OPT_PRINT_ENV },
+		{ "lib", no_argument, NULL, OPT_LIB },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	char problem[256];
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
+		switch (c) {
+		case OPT_RUN:
+			if (*optarg == '\0' || strchr(optarg, '\n') != NULL)
+				fail(2, "--run='%s': expected a shell command on one line", optarg);
+			append(&o->handlers, "\n", "cmd:", optarg);
+			break;
+		case OPT_FN: {
+			struct handler_entry e = { .line = 0 };
+			char entry[1024];
+			snprintf(entry, sizeof entry, "fn:%s", optarg);
+			const char *cursor = entry;
+			bool ok = strchr(optarg, '\n') == NULL &&
+			          config_next_entry(&cursor, &e, problem, sizeof problem) == 1;
+			if (!ok)
+				fail(2, "--fn='%s': expected [LIBRARY:]SYMBOL", optarg);
+			append(&o->handlers, "\n", "fn:", optarg);
+			break;
+		}
+		case OPT_SKIP:
+			check(config_parse_skip(optarg, problem, sizeof problem), "--skip", problem);
+			append(&o->skip, ",", optarg, "");
+			break;
+		case OPT_TRACE:
+			o->trace = optarg != NULL ? optarg : "stderr";
+			check(*o->trace != '\0', "--trace", "'': expected a file name");
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_SIGNALS: {
+			uint64_t set;
+			check(config_parse_signals(optarg, &set, problem, sizeof problem), "--signals", problem);
+			o->signals = optarg;
+			break;
+		}
+		case OPT_TIMEOUT: {
+			uint64_t ns;
+			check(config_parse_timeout(optarg, &ns, problem, sizeof problem), "--timeout", problem);
+			o->timeout = optarg;
+			break;
+		}
+		case OPT_FOLLOW:
+			o->follow = true;
+			break;
+		case OPT_PRINT_ENV:
+			o->print_env = true;
+			break;
+		case OPT_LIB:
+			puts(find_library());
+			exit(0);
+		case OPT_HELP:
+			fputs(usage, stdout);
+			exit(0);
+		case OPT_VERSION:
+			puts("atexit-shim " PACKAGE_VERSION);
+			exit(0);
+		default:
+			fail(2, "%s: unknown option or missing value (see atexit-shim --help)", argv[optind - 1]);
+		}
+	}
+}
+
+/* The environment the command gets, set in this process. */
+static void set_environment(const struct options *o, const char *library)
+{
+	const char *existing = getenv("ATEXIT_SHIM_HANDLERS");
+	struct text handlers = { NULL, 0 };
+	if (existing != NULL && *existing != '\0')
+		append(&handlers, "\n", existing, "");
+	if (o->handlers.len > 0)
+		append(&handlers, "\n", o->handlers.s, "");
+	if (handlers.len > 0)
+		setenv("ATEXIT_SHIM_HANDLERS", handlers.s, 1);
+	if (o->skip.len > 0)
+		setenv("ATEXIT_SHIM_SKIP", o->skip.s, 1);
+	if (o->trace != NULL)
+		setenv("ATEXIT_SHIM_TRACE", o->trace, 1);
+	if (o->json)
+		setenv("ATEXIT_SHIM_TRACE_FORMAT", "json", 1);
+	if (o->signals != NULL)
+		setenv("ATEXIT_SHIM_SIGNALS", o->signals, 1);
+	if (o->timeout != NULL)
+		setenv("ATEXIT_SHIM_TIMEOUT", o->timeout, 1);
+	if (o->follow)
+		setenv("ATEXIT_SHIM_FOLLOW", "1", 1);
+	char pid[24];
+	snprintf(pid, sizeof pid, "%ld", (long)getpid()); /* exec keeps it */
+	setenv("ATEXIT_SHIM_ROOT_PID", pid, 1);
+
+	const char *preload = getenv("LD_PRELOAD");
+	if (preload == NULL || *preload == '\0') {
+		setenv("LD_PRELOAD", library, 1);
+	} else if (!environment_preload_has_shim(preload)) {
+		char *value = malloc(strlen(library) + strlen(preload) + 2);
+		if (value == NULL)
+			fail(1, "out of memory");
+		sprintf(value, "%s:%s", library, preload); /* first: its symbols must win */
+		setenv("LD_PRELOAD", value, 1);
+		free(value);
+	}
+}
+
+static const char *lookup(const char *name, void *ctx)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static void complain(const char *problem, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "atexit-shim: %s\n", problem);
+}
+
+/* The settings as the library will read them, including any the caller
+ * exported already: every problem now, before anything runs. */
+static void check_settings(void)
+{
+	struct settings s;
+	if (config_read(&s, lookup, complain, NULL) > 0)
+		fail(2, "not running the command: fix the settings above");
+}
+
+static void print_quoted(const char *name)
+{
+	const char *value = getenv(name);
+	if (value == NULL)
+		return;
+	printf("%s='", name);
+	for (const char *p = value; *p != '\0'; p++)
+		fputs(*p == '\'' ? "'\\''" : (char[]){ *p, '\0' }, stdout);
+	puts("'");
+}
+
+/* Where execvp would find the command, for its exit status and warnings. */
+static const char *locate(const char *command)
+{
+	static char path[PATH_MAX];
+	if (strchr(command, '/') != NULL)
+		return access(command, F_OK) == 0 ? command : NULL;
+	const char *dirs = getenv("PATH");
+	for (const char *p = dirs != NULL ? dirs : "/usr/bin:/bin"; *p != '\0';) {
+		size_t len = strcspn(p, ":");
+		snprintf(path, sizeof path, "%.*s/%s", (int)len, len > 0 ? p : ".", command);
+		if (access(path, X_OK) == 0)
+			return path;
+		p += len + (p[len] == ':');
+	}
+	return NULL;
+}
+
+/* Statically linked (an ELF file without an interpreter) or set-user-id:
+ * the shim cannot act there, and a user deserves to know. */
+static void warn_if_out_of_reach(const char *path, const char *command)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
+		fprintf(stderr, "atexit-shim: warning: %s is set-user-id or set-group-id: the shim is not loaded into it\n", command);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	Elf64_Ehdr eh;
+	if (read(fd, &eh, sizeof eh) == (ssize_t)sizeof eh && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+	    eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_phentsize == sizeof(Elf64_Phdr)) {
+		bool dynamic = false;
+		for (int i = 0; i < eh.e_phnum; i++) {
+			Elf64_Phdr ph;
+			if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + (size_t)i * sizeof ph)) != (ssize_t)sizeof ph)
+				break;
+			dynamic |= ph.p_type == PT_INTERP;
+		}
+		if (!dynamic)
+			fprintf(stderr, "atexit-shim: warning: %s is statically linked: the shim cannot be loaded into it\n", command);
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	parse(argc, argv, &o);
+	const char *library = find_library();
+	set_environment(&o, library);
+	check_settings();
+	if (o.print_env) {
+		print_quoted("LD_PRELOAD");
+		for (const char *const *name = config_variables; *name != NULL; name++)
+			print_quoted(*name);
+		return 0;
+	}
+	if (optind >= argc)
+		fail(2, "no command given (see atexit-shim --help)");
+	if (!readable(library))
+		fail(127, "%s: the preload library is missing (was the project built?)", library);
+
+	const char *command = argv[optind];
+	const char *path = locate(command);
+	if (path == NULL)
+		fail(127, "%s: command not found", command);
+	if (access(path, X_OK) != 0)
+		fail(126, "%s: not executable", command);
+	warn_if_out_of_reach(path, command);
+	execv(path, argv + optind);
+	int saved = errno;
+	fail(saved == ENOENT ? 127 : 126, "%s: %s", command, strerror(saved));
+}
