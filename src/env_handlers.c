@@ -89,10 +89,27 @@ static int spawn_and_wait(const char *text, char **env)
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGCHLD, &dfl, &program);
 
+	/* A directory the program deleted under itself: start the command in /
+	 * (a shell complains about a cwd it cannot name), and come back after. */
+	char cwd[1];
+	int back = -1;
+	if (getcwd(cwd, sizeof cwd) == NULL && errno == ENOENT) {
+		back = open(".", O_PATH | O_CLOEXEC);
+		if (back >= 0 && chdir("/") != 0) {
+			close(back);
+			back = -1;
+		}
+	}
+
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)text, NULL };
 	pid_t pid;
 	int wstatus = -1;
 	int err = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, env);
+	if (back >= 0) {
+		if (fchdir(back) != 0) { /* nothing better to do: the command has run */
+		}
+		close(back);
+	}
 	if (err == 0) {
 		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 			;
@@ -115,6 +132,8 @@ static void run_command(void *arg, int status)
 	runner_describe_failure(error_var + strlen(error_var), sizeof error_var - strlen(error_var));
 	const char *extra[] = { status_var, pid_var, error_var };
 
+	/* What the program printed comes before what the command prints. */
+	fflush(NULL);
 	size_t bytes;
 	char **env = environment_for_command(extra, 3, &bytes);
 	int saved_errno = errno;
@@ -175,10 +194,11 @@ static void complain_fn(const struct handler_entry *e, const char *what, const c
 
 static void register_function(const struct handler_entry *e)
 {
-	char symbol[256], library[1024];
+	char symbol[256];
 	snprintf(symbol, sizeof symbol, "%.*s", (int)e->text_len, e->text);
 	void *where = RTLD_DEFAULT;
 	if (e->library != NULL) {
+		char library[1024];
 		snprintf(library, sizeof library, "%.*s", (int)e->library_len, e->library);
 		where = dlopen(library, RTLD_NOW | RTLD_GLOBAL);
 		if (where == NULL) {

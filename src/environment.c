@@ -113,35 +113,33 @@ bool environment_preload_has_shim(const char *value)
 	return false;
 }
 
+/* Edits the environ array itself rather than calling unsetenv and setenv:
+ * some programs (bash) bring their own, which keep a table of their own and
+ * never touch environ; all of them read environ when they start. */
 void environment_strip(void)
 {
-	/* unsetenv shifts the array: restart after each removal */
-	for (char **e = environ; e != NULL && *e != NULL;) {
-		if (is_setting(*e)) {
-			char name[64];
-			size_t len = strcspn(*e, "=");
-			if (len < sizeof name) {
-				memcpy(name, *e, len);
-				name[len] = '\0';
-				unsetenv(name);
-				e = environ;
-				continue;
+	if (environ == NULL)
+		return;
+	size_t kept = 0;
+	for (size_t i = 0; environ[i] != NULL; i++) {
+		char *entry = environ[i];
+		if (is_setting(entry))
+			continue;
+		if (strncmp(entry, "LD_PRELOAD=", 11) == 0) {
+			char *filtered = malloc(strlen(entry) + 1);
+			if (filtered != NULL) {
+				memcpy(filtered, "LD_PRELOAD=", 11);
+				filter_preload(entry + 11, filtered + 11);
+				if (filtered[11] == '\0') {
+					free(filtered);
+					continue;
+				}
+				entry = filtered; /* environ's strings are never freed */
 			}
 		}
-		e++;
+		environ[kept++] = entry;
 	}
-	const char *preload = getenv("LD_PRELOAD");
-	if (preload != NULL) {
-		char *kept = malloc(strlen(preload) + 1);
-		if (kept == NULL)
-			return;
-		filter_preload(preload, kept);
-		if (kept[0] == '\0')
-			unsetenv("LD_PRELOAD");
-		else
-			setenv("LD_PRELOAD", kept, 1);
-		free(kept);
-	}
+	environ[kept] = NULL;
 }
 
 char **environment_for_command(const char *const extra[], size_t extras, size_t *bytes)

@@ -46,14 +46,16 @@ static const char usage[] =
 	"Exit status: COMMAND's; 2 for a bad option, 126 if COMMAND cannot be run, 127 if not found.\n"
 	"See atexit-shim(1) and libatexit-shim(7).\n";
 
+/* One line on stderr, then exit with status. */
 __attribute__((format(printf, 2, 3))) static _Noreturn void fail(int status, const char *format, ...)
 {
+	char message[1024];
 	va_list args;
 	va_start(args, format);
-	fprintf(stderr, "atexit-shim: ");
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is right above (clang 14 misreads it) */
+	vsnprintf(message, sizeof message, format, args);
 	va_end(args);
+	fprintf(stderr, "atexit-shim: %s\n", message);
 	exit(status);
 }
 
@@ -140,27 +142,28 @@ static void parse(int argc, char **argv, struct options *o)
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
+		const char *value = optarg != NULL ? optarg : ""; /* set for every option that takes one */
 		switch (c) {
 		case OPT_RUN:
-			if (*optarg == '\0' || strchr(optarg, '\n') != NULL)
-				fail(2, "--run='%s': expected a shell command on one line", optarg);
-			append(&o->handlers, "\n", "cmd:", optarg);
+			if (*value == '\0' || strchr(value, '\n') != NULL)
+				fail(2, "--run='%s': expected a shell command on one line", value);
+			append(&o->handlers, "\n", "cmd:", value);
 			break;
 		case OPT_FN: {
 			struct handler_entry e = { .line = 0 };
 			char entry[1024];
-			snprintf(entry, sizeof entry, "fn:%s", optarg);
+			snprintf(entry, sizeof entry, "fn:%s", value);
 			const char *cursor = entry;
-			bool ok = strchr(optarg, '\n') == NULL &&
+			bool ok = strchr(value, '\n') == NULL &&
 			          config_next_entry(&cursor, &e, problem, sizeof problem) == 1;
 			if (!ok)
-				fail(2, "--fn='%s': expected [LIBRARY:]SYMBOL", optarg);
-			append(&o->handlers, "\n", "fn:", optarg);
+				fail(2, "--fn='%s': expected [LIBRARY:]SYMBOL", value);
+			append(&o->handlers, "\n", "fn:", value);
 			break;
 		}
 		case OPT_SKIP:
-			check(config_parse_skip(optarg, problem, sizeof problem), "--skip", problem);
-			append(&o->skip, ",", optarg, "");
+			check(config_parse_skip(value, problem, sizeof problem), "--skip", problem);
+			append(&o->skip, ",", value, "");
 			break;
 		case OPT_TRACE:
 			o->trace = optarg != NULL ? optarg : "stderr";
@@ -171,14 +174,14 @@ static void parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SIGNALS: {
 			uint64_t set;
-			check(config_parse_signals(optarg, &set, problem, sizeof problem), "--signals", problem);
-			o->signals = optarg;
+			check(config_parse_signals(value, &set, problem, sizeof problem), "--signals", problem);
+			o->signals = value;
 			break;
 		}
 		case OPT_TIMEOUT: {
 			uint64_t ns;
-			check(config_parse_timeout(optarg, &ns, problem, sizeof problem), "--timeout", problem);
-			o->timeout = optarg;
+			check(config_parse_timeout(value, &ns, problem, sizeof problem), "--timeout", problem);
+			o->timeout = value;
 			break;
 		}
 		case OPT_FOLLOW:
@@ -213,6 +216,7 @@ static void set_environment(const struct options *o, const char *library)
 		append(&handlers, "\n", o->handlers.s, "");
 	if (handlers.len > 0)
 		setenv("ATEXIT_SHIM_HANDLERS", handlers.s, 1);
+	free(handlers.s);
 	if (o->skip.len > 0)
 		setenv("ATEXIT_SHIM_SKIP", o->skip.s, 1);
 	if (o->trace != NULL)
@@ -323,6 +327,8 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	const char *library = find_library();
 	set_environment(&o, library);
+	free(o.handlers.s);
+	free(o.skip.s);
 	check_settings();
 	if (o.print_env) {
 		print_quoted("LD_PRELOAD");

@@ -80,3 +80,6 @@ err() { cat "$BATS_TEST_TMPDIR/err"; }
 
 # The stderr lines that are not backtrace frames (which start with a path).
 err_reports() { grep -v '^[./]' "$BATS_TEST_TMPDIR/err" || true; }
+
+: "${WRAPPER:?WRAPPER must name the built atexit-shim command (make check sets it)}"
+shim() { "$WRAPPER" "$@"; }

@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# ATEXIT_SHIM_HANDLERS (cmd: and fn:) and ATEXIT_SHIM_SKIP, through the
+# variables and through the wrapper's options.
+
+load helper
+
+@test "cmd: runs after the program's handlers, the last listed first" {
+	run shim --run='echo first listed' --run='echo second listed' -- "$FIXTURES/exitprobe" on_exit=a print=main exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' main 'on_exit a status=0' 'second listed' 'first listed')" ]
+}
+
+@test "ATEXIT_SHIM_HANDLERS by hand: comments and blank lines, cmd: and fn: entries in order" {
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_HANDLERS="$(printf '%s\n' '# a comment' 'cmd:echo from cmd' '' \
+		"fn:$FIXTURES/.libs/libfn.so:libfn_handler" '   ' 'fn:exitprobe_fn')" "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 'exitprobe_fn ran' 'libfn_handler ran' 'from cmd')" ]
+}
+
+@test "--fn=SYMBOL finds a function of the program; --fn=LIB:SYMBOL one of a library" {
+	run shim --fn=exitprobe_fn --fn="$FIXTURES/.libs/libfn.so:libfn_handler" -- "$FIXTURES/exitprobe" exit=0
+	[ "$output" = "$(printf '%s\n' 'libfn_handler ran' 'exitprobe_fn ran')" ]
+}
+
+@test "a bad entry: one line naming it and what is expected; the program runs on unharmed" {
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_HANDLERS="$(printf '%s\n' 'cmd:echo fine' 'echo oops')" \
+		"$FIXTURES/exitprobe" print=main exit=3
+	[ "$status" -eq 3 ]
+	[ "$output" = "$(printf '%s\n' "atexit-shim: ATEXIT_SHIM_HANDLERS=line 2 'echo oops': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL; ignored" main)" ]
+}
+
+@test "bad entries of every kind are refused with a reason" {
+	local entry
+	for entry in 'cmd:' 'fn:' 'fn:lib:' 'fn::sym' 'run:ls' 'CMD:ls'; do
+		run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_HANDLERS="$entry" "$FIXTURES/exitprobe" exit=0
+		[ "$status" -eq 0 ]
+		[ "$output" = "atexit-shim: ATEXIT_SHIM_HANDLERS=line 1 '$entry': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL; ignored" ]
+	done
+}
+
+@test "fn: with a symbol or library that does not exist: reported at start-up, the rest runs" {
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_HANDLERS="$(printf '%s\n' 'fn:no_such_symbol' \
+		'fn:/no/such/lib.so:f' 'cmd:echo still here')" "$FIXTURES/exitprobe" print=main exit=0
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "atexit-shim: ATEXIT_SHIM_HANDLERS line 1: symbol no_such_symbol: not found in the process; ignored" ]
+	[[ "${lines[1]}" == "atexit-shim: ATEXIT_SHIM_HANDLERS line 2: /no/such/lib.so: /no/such/lib.so: cannot open shared object file"* ]]
+	[ "${lines[2]}" = main ]
+	[ "${lines[3]}" = "still here" ]
+}
+
+@test "--run after coreutils programs that close stdout at exit: output and status 0" {
+	local program
+	for program in "ls -d /" "cat /etc/hostname" "sort /etc/hostname"; do
+		# shellcheck disable=SC2086
+		run shim --run='echo done' -- $program
+		[ "$status" -eq 0 ]
+		[ "${lines[-1]}" = done ]
+		[ "${#lines[@]}" -eq 2 ]
+	done
+}
+
+@test "a command sees the status, the pid and the last error" {
+	run shim --run='echo "status=$ATEXIT_SHIM_STATUS pid=$ATEXIT_SHIM_PID error=[$ATEXIT_SHIM_ERROR]"' -- \
+		"$FIXTURES/exitprobe" pid exit=7
+	[ "$status" -eq 7 ]
+	[ "${lines[1]}" = "status=7 pid=${lines[0]#pid } error=[]" ]
+	run shim --run='echo "error=[$ATEXIT_SHIM_ERROR]"' -- "$FIXTURES/exitprobe" on_exit=a/crash:segv exit=0
+	# registration 1 is the command itself, registered at start-up
+	printf '%s\n' "$output" | grep -q '^error=\[SIGSEGV in .*exitprobe+0x[0-9a-f]* (on_exit, registration 2)\]$'
+}
+
+@test "a command does not see the shim: no LD_PRELOAD entry, no ATEXIT_SHIM_* setting" {
+	local other=$FIXTURES/.libs/libfn.so
+	run env LD_PRELOAD="$other:$SHIM_LIB" "$WRAPPER" --skip='nothing*' \
+		--run='echo "preload=[$LD_PRELOAD]"; env | grep "^ATEXIT_SHIM_" | grep -vc "^ATEXIT_SHIM_\(STATUS\|PID\|ERROR\)=" || true' -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "preload=[$other]" 0)" ]
+}
+
+@test "a failing command makes the status non-zero, with one line naming it" {
+	run shim --run='exit 4' -- "$FIXTURES/exitprobe" print=main exit=0
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(printf '%s\n' main 'atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 1, cmd:exit 4) failed with status 4')" ]
+}
+
+@test "a command killed by a signal: status 128 + the signal" {
+	run shim --run='kill -TERM $$' -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 143 ]
+	[ "$output" = "atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 1, cmd:kill -TERM \$\$) was killed by SIGTERM (Terminated)" ]
+}
+
+@test "commands run in a threaded program" {
+	run shim --run='echo done' -- "$FIXTURES/exitprobe" threads=4,100 exit=0
+	[ "$output" = "$(printf '%s\n' 'counted 400 handlers, status=0' done)" ]
+}
+
+@test "commands run when the program ignores SIGCHLD, and their status still counts" {
+	run shim --run='echo done; exit 5' -- "$FIXTURES/exitprobe" ignore_sigchld exit=0
+	[ "$status" -eq 5 ]
+	[ "${lines[0]}" = done ]
+}
+
+@test "commands write to the start-up stdout and stderr after the program closed its own" {
+	run shim --run='echo to stdout; echo to stderr >&2; cat' -- "$FIXTURES/exitprobe" close_std exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 'to stdout' 'to stderr')" ]
+}
+
+@test "commands run when the program's working directory was deleted" {
+	run shim --run='echo done' -- "$FIXTURES/exitprobe" deleted_cwd exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = done ]
+}
+
+@test "SKIP: a handler whose symbol matches a glob is not run, the others are" {
+	run shim --skip='exitprobe_exp*' -- "$FIXTURES/exitprobe" exported on_exit=a exit=0
+	[ "$output" = "on_exit a status=0" ]
+	run shim --skip='nothing*,libfn_*' --fn=exitprobe_fn --fn="$FIXTURES/.libs/libfn.so:libfn_handler" -- "$FIXTURES/exitprobe" exported exit=0
+	[ "$output" = "$(printf '%s\n' 'exitprobe_exported ran' 'exitprobe_fn ran')" ]
+}
+
+@test "a bad SKIP value is reported and ignored" {
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_SKIP='a*,,b' "$FIXTURES/exitprobe" exported exit=0
+	[ "$output" = "$(printf '%s\n' "atexit-shim: ATEXIT_SHIM_SKIP='a*,,b': expected shell globs over handler names, separated by commas; ignored" 'exitprobe_exported ran')" ]
+}
+
+@test "libjemalloc preloaded too, its statistics printed at exit: both work, in either order" {
+	local jemalloc
+	jemalloc=$(find /usr/lib /lib -name 'libjemalloc.so.2' 2>/dev/null | head -n 1)
+	[ -n "$jemalloc" ] || skip "libjemalloc2 is not installed"
+	# (not ls: its close_stdout handler closes stderr before jemalloc's prints)
+	run env LD_PRELOAD="$jemalloc" MALLOC_CONF=stats_print:true "$WRAPPER" --run='echo done' -- "$FIXTURES/exitprobe" print=main exit=0
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -q 'Begin jemalloc statistics'
+	printf '%s\n' "$output" | grep -qx done
+	run env LD_PRELOAD="$SHIM_LIB:$jemalloc" MALLOC_CONF=stats_print:true ATEXIT_SHIM_HANDLERS='cmd:echo done' "$FIXTURES/exitprobe" print=main exit=0
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -q 'Begin jemalloc statistics'
+	printf '%s\n' "$output" | grep -qx done
+}

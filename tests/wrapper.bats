@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# The atexit-shim command (contract section 7): every option, every exit
+# status, LD_PRELOAD handling, and an installed copy.
+
+load helper
+
+@test "--help prints the usage and exits 0" {
+	run shim --help
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "Usage: atexit-shim [OPTIONS] [--] COMMAND [ARG...]" ]
+	printf '%s\n' "$output" | grep -q -- '--print-env'
+}
+
+@test "--version prints the version and exits 0" {
+	run shim --version
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^atexit-shim\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "--lib prints the absolute path of the built library" {
+	run shim --lib
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(realpath "$SHIM_LIB")" ]
+}
+
+@test "--print-env prints every variable it would set, quoted for the shell, and runs nothing" {
+	run shim --print-env --run="echo 'it''s'" --fn=f --skip='a*' --skip=b --trace=/tmp/t --json \
+		--signals=TERM,INT --timeout=1.5 --follow -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 0 ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	eval "$output"
+	[ "$LD_PRELOAD" = "$(realpath "$SHIM_LIB")" ]
+	[ "$ATEXIT_SHIM_HANDLERS" = "$(printf '%s\n' "cmd:echo 'it''s'" fn:f)" ]
+	[ "$ATEXIT_SHIM_SKIP" = 'a*,b' ]
+	[ "$ATEXIT_SHIM_TRACE" = /tmp/t ]
+	[ "$ATEXIT_SHIM_TRACE_FORMAT" = json ]
+	[ "$ATEXIT_SHIM_SIGNALS" = TERM,INT ]
+	[ "$ATEXIT_SHIM_TIMEOUT" = 1.5 ]
+	[ "$ATEXIT_SHIM_FOLLOW" = 1 ]
+	[ -n "$ATEXIT_SHIM_ROOT_PID" ]
+}
+
+@test "--trace without a file means stderr" {
+	run shim --print-env --trace
+	printf '%s\n' "$output" | grep -qx "ATEXIT_SHIM_TRACE='stderr'"
+}
+
+@test "bad options and values: one line naming them, exit 2, nothing run" {
+	local args
+	while IFS='|' read -r args expected; do
+		# shellcheck disable=SC2086
+		run shim $args -- touch "$BATS_TEST_TMPDIR/ran"
+		[ "$status" -eq 2 ]
+		[ "$output" = "atexit-shim: $expected" ]
+		[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	done <<'CASES'
+--timeout=abc|--timeout='abc': expected seconds, a number > 0 (decimals allowed)
+--timeout=0|--timeout='0': expected seconds, a number > 0 (decimals allowed)
+--timeout=-1|--timeout='-1': expected seconds, a number > 0 (decimals allowed)
+--signals=TERM,NOPE|--signals='TERM,NOPE': expected signal names (TERM or SIGTERM) or numbers, separated by commas
+--signals=KILL|--signals='KILL': expected signals that can be caught (not KILL or STOP)
+--skip=a,,b|--skip='a,,b': expected shell globs over handler names, separated by commas
+--fn=lib:|--fn='lib:': expected [LIBRARY:]SYMBOL
+--bogus|--bogus: unknown option or missing value (see atexit-shim --help)
+CASES
+}
+
+@test "an option missing its value at the end: exit 2" {
+	run shim --timeout
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --timeout: unknown option or missing value (see atexit-shim --help)" ]
+}
+
+@test "an empty --run is refused" {
+	run shim --run= -- true
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --run='': expected a shell command on one line" ]
+}
+
+@test "a bad setting already in the environment is refused too, before anything runs" {
+	run env ATEXIT_SHIM_TIMEOUT=soon "$WRAPPER" -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "atexit-shim: ATEXIT_SHIM_TIMEOUT='soon': expected seconds, a number > 0 (decimals allowed); ignored" ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "no command: exit 2" {
+	run shim --run=true
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: no command given (see atexit-shim --help)" ]
+}
+
+@test "a command that does not exist: exit 127" {
+	run shim -- no-such-command-anywhere
+	[ "$status" -eq 127 ]
+	[ "$output" = "atexit-shim: no-such-command-anywhere: command not found" ]
+}
+
+@test "a command that is not executable: exit 126" {
+	printf 'echo hi\n' >"$BATS_TEST_TMPDIR/script"
+	chmod 644 "$BATS_TEST_TMPDIR/script"
+	run shim -- "$BATS_TEST_TMPDIR/script"
+	[ "$status" -eq 126 ]
+	[ "$output" = "atexit-shim: $BATS_TEST_TMPDIR/script: not executable" ]
+}
+
+@test "the command's exit status and signal are the caller's" {
+	run shim -- "$FIXTURES/exitprobe" exit=42
+	[ "$status" -eq 42 ]
+	run shim -- "$FIXTURES/exitprobe" crash=abort
+	[ "$status" -eq 134 ]
+}
+
+@test "the command keeps the wrapper's pid: kill \$! reaches the real program" {
+	"$WRAPPER" -- sleep 30 &
+	local pid=$!
+	sleep 0.3
+	[ "$(cat /proc/$pid/comm)" = sleep ]
+	kill "$pid"
+	wait "$pid" || [ $? -eq 143 ]
+}
+
+@test "an existing LD_PRELOAD is kept, after the shim; the shim is not added twice" {
+	local other=$FIXTURES/.libs/libfn.so lib
+	lib=$(realpath "$SHIM_LIB")
+	run env LD_PRELOAD="$other" "$WRAPPER" --print-env
+	printf '%s\n' "$output" | grep -qx "LD_PRELOAD='$lib:$other'"
+	run env LD_PRELOAD="$lib:$other" "$WRAPPER" --print-env
+	printf '%s\n' "$output" | grep -qx "LD_PRELOAD='$lib:$other'"
+	run env LD_PRELOAD="$other" "$WRAPPER" -- sh -c 'echo "$LD_PRELOAD"'
+	[ "$output" = "$lib:$other" ]
+}
+
+@test "a statically linked command: one line of warning, and it still runs" {
+	run shim --run='echo never' -- "$FIXTURES/static_hello"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "atexit-shim: warning: $FIXTURES/static_hello is statically linked: the shim cannot be loaded into it" 'static hello')" ]
+}
+
+@test "a setuid command: one line of warning" {
+	[ "$(id -u)" -eq 0 ] || skip "making a setuid program needs root"
+	cp "$FIXTURES/exitprobe" "$BATS_TEST_TMPDIR/suid"
+	chmod 4755 "$BATS_TEST_TMPDIR/suid"
+	run shim -- "$BATS_TEST_TMPDIR/suid" exit=0
+	[ "$output" = "atexit-shim: warning: $BATS_TEST_TMPDIR/suid is set-user-id or set-group-id: the shim is not loaded into it" ]
+}
+
+@test "make install DESTDIR: the installed wrapper finds the installed library and works" {
+	local stage=$BATS_TEST_TMPDIR/stage
+	make -C "$BUILDDIR" install DESTDIR="$stage" >/dev/null 2>&1
+	local wrapper lib
+	wrapper=$(find "$stage" -path '*/bin/atexit-shim')
+	lib=$(find "$stage" -name libatexit-shim.so)
+	[ -x "$wrapper" ] && [ -f "$lib" ]
+	[ -n "$(find "$stage" -name atexit-shim.1)" ] && [ -n "$(find "$stage" -name libatexit-shim.7)" ]
+	[ -n "$(find "$stage" -name atexit_shim.h)" ] && [ -n "$(find "$stage" -name atexit-shim.pc)" ]
+	run "$wrapper" --lib
+	[ "$output" = "$lib" ]
+	run "$wrapper" --run='echo done' -- "$FIXTURES/exitprobe" print=main exit=0
+	[ "$output" = "$(printf '%s\n' main done)" ]
+}
