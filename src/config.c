@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +122,7 @@ bool config_parse_timeout(const char *value, uint64_t *out_ns, char *problem, si
 	if (end == value || *end != '\0' || errno != 0 || strspn(value, "0123456789.") != strlen(value) ||
 	    !(seconds > 0) || seconds > 1e9)
 		return bad(problem, size, value, "seconds, a number > 0 (decimals allowed)");
-	*out_ns = (uint64_t)llround(seconds * 1e9);
+	*out_ns = (uint64_t)(seconds * 1e9 + 0.5); /* rounded; not llround: libm in every process */
 	if (*out_ns == 0)
 		*out_ns = 1;
 	return true;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bats
+# The shape of libatexit-shim.so itself: what every process that preloads it
+# pays for and can see.
+
+load helper
+
+@test "the library needs libc alone (every other library would be loaded into every process)" {
+	run readelf -d "$SHIM_LIB"
+	[ "$(printf '%s\n' "$output" | grep NEEDED | sed 's/.*\[\(.*\)\]/\1/')" = libc.so.6 ]
+}
+
+@test "the library exports the interposed symbols and the C API, nothing else" {
+	run sh -c "nm -D --defined-only '$SHIM_LIB' | awk '{print \$3}' | sort"
+	[ "$output" = "$(printf '%s\n' __cxa_atexit __cxa_finalize __libc_start_main atexit \
+		atexit_shim_clear atexit_shim_count atexit_shim_register atexit_shim_run \
+		atexit_shim_unregister atexit_shim_unregister_arg exit on_exit)" ]
+}
+
+@test "the library's symbols are unversioned, so that they stand in for glibc's versioned ones" {
+	run sh -c "objdump -T '$SHIM_LIB' | grep -v UND | grep -c GLIBC || true"
+	[ "$output" = 0 ]
+}
