@@ -8,7 +8,8 @@
 
 #include "lock.h"
 
-static const int caught[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+/* The crash signals, and the watchdog's when a time limit is set. */
+static int caught[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, 0 };
 #define CAUGHT (sizeof caught / sizeof caught[0])
 
 /* Enough for a report, dladdr and libgcc's unwinder. */
@@ -28,7 +29,7 @@ static __thread int depth __attribute__((tls_model("initial-exec")));
 
 static const struct sigaction *program_action(int sig)
 {
-	for (size_t i = 0; i < CAUGHT; i++)
+	for (size_t i = 0; i < CAUGHT && caught[i] != 0; i++)
 		if (caught[i] == sig)
 			return &catching.program[i];
 	return NULL;
@@ -38,6 +39,8 @@ static const struct sigaction *program_action(int sig)
 static void pass_on(int sig, siginfo_t *info, void *context)
 {
 	const struct sigaction *action = program_action(sig);
+	if (action == NULL)
+		return;
 	if (action->sa_flags & SA_SIGINFO) {
 		action->sa_sigaction(sig, info, context);
 		return;
@@ -61,17 +64,22 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 	errno = saved_errno;
 }
 
+void catch_also(int sig)
+{
+	caught[CAUGHT - 1] = sig;
+}
+
 static void install(void)
 {
 	struct sigaction ours = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_ONSTACK };
 	sigemptyset(&ours.sa_mask);
-	for (size_t i = 0; i < CAUGHT; i++)
+	for (size_t i = 0; i < CAUGHT && caught[i] != 0; i++)
 		sigaction(caught[i], &ours, &catching.program[i]);
 }
 
 static void restore(void)
 {
-	for (size_t i = 0; i < CAUGHT; i++) {
+	for (size_t i = 0; i < CAUGHT && caught[i] != 0; i++) {
 		struct sigaction now;
 		/* A handler may have installed an action of its own: keep that. */
 		if (sigaction(caught[i], NULL, &now) == 0 && now.sa_sigaction == on_signal)

@@ -17,6 +17,9 @@ struct catch_pass {
 	stack_t saved_stack; /* the thread's alternate stack before it */
 };
 
+/* Handles sig too during passes (the watchdog's); before any pass. */
+void catch_also(int sig);
+
 void catch_begin(struct catch_pass *pass);
 void catch_end(struct catch_pass *pass);
 

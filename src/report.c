@@ -55,6 +55,19 @@ void line_add_hex(struct line *l, uintptr_t v)
 	add_digits(l, v, 16);
 }
 
+void line_add_seconds(struct line *l, uint64_t ns)
+{
+	uint64_t ms = (ns + 500000) / 1000000;
+	line_add_decimal(l, (long long)(ms / 1000));
+	if (ms % 1000 != 0) {
+		char fraction[5] = { '.', (char)('0' + ms % 1000 / 100), (char)('0' + ms % 100 / 10),
+		                     (char)('0' + ms % 10), '\0' };
+		for (int i = 3; i > 1 && fraction[i] == '0'; i--)
+			fraction[i] = '\0';
+		line_add(l, fraction);
+	}
+}
+
 void line_write(struct line *l, int fd)
 {
 	l->text[l->len++] = '\n';

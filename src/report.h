@@ -17,6 +17,8 @@ struct line {
 void line_add(struct line *l, const char *s);
 void line_add_decimal(struct line *l, long long v);
 void line_add_hex(struct line *l, uintptr_t v);
+/* Nanoseconds as seconds, with up to three decimals: "1.5". */
+void line_add_seconds(struct line *l, uint64_t ns);
 /* Copies s (NULL: "?") into out, at most size - 1 bytes, NUL-terminated. */
 void line_copy(char *out, const char *s, size_t size);
 /* Ends the line and writes it to fd in one call. */

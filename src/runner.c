@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "dso_span.h"
 #include "report.h"
 #include "signals.h"
+#include "watchdog.h"
 
 struct registry shim_registry;
 
@@ -32,7 +34,8 @@ struct failure {
 struct run {
 	struct run *outer;
 	bool catches_exit;             /* a handler's exit() fails the handler, not the process */
-	bool catches_crashes;          /* and so does a crash */
+	bool catches_crashes;          /* and so does a crash, or running too long */
+	bool owns_watchdog;            /* this pass made the thread's timer */
 	int *status;                   /* what handlers are given */
 	struct failure *failure;       /* where failures are saved */
 	const struct handler *handler; /* the one being run (the pass's own variable) */
@@ -46,6 +49,7 @@ static struct {
 	atomic_uintptr_t owner; /* the thread running the exit; never released */
 	int status;             /* the status the process will end with, so far */
 	struct failure failure; /* the last failure of the exit sequence */
+	atomic_int by_signal;   /* ATEXIT_SHIM_SIGNALS: the signal the exit is for */
 } exiting;
 
 static int no_status; /* what __cxa_finalize and atexit_shim_run give handlers: 0 */
@@ -60,6 +64,12 @@ void runner_behave_natively(void)
 void runner_set_skip(const char *globs)
 {
 	skip_globs = globs;
+}
+
+void runner_set_timeout(uint64_t ns)
+{
+	watchdog_set_limit(ns);
+	catch_also(watchdog_signal());
 }
 
 /* Records a failure with a one-line description; async-signal-safe. */
@@ -128,8 +138,24 @@ bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 	if (run == NULL || !run->catches_crashes) /* not in a pass that catches */
 		return false;
 	struct line line = { 0 };
+	const ucontext_t *uc = context;
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the kernel saves the interrupted address as an integer */
+	const void *where = (const void *)uc->uc_mcontext.gregs[REG_RIP];
 	line_add(&line, "atexit-shim: ");
-	if (sig == SIGSEGV && info->si_addr == (void *)run->handler->fn) {
+	if (sig == watchdog_signal()) {
+		if (!watchdog_expired())
+			return true; /* late, from a handler that has finished: nothing to do */
+		line_add(&line, "exit handler ");
+		line_add_handler(&line, run->handler);
+		line_add(&line, " ran longer than ");
+		line_add_seconds(&line, watchdog_limit());
+		line_add(&line, " s and was abandoned; the other handlers still run. It was here:");
+		line_write(&line, STDERR_FILENO);
+		report_backtrace(where);
+		if (run->status == &exiting.status)
+			exiting.status = 124;
+		fail(run->failure, FAILURE_EXIT, 124, "timeout", run->handler);
+	} else if (sig == SIGSEGV && info->si_addr == (void *)run->handler->fn) {
 		/* A fault at the very address called: its code is gone (unmapped
 		 * JIT memory, a library unloaded behind the loader's back). */
 		line_add(&line, "skipped ");
@@ -145,9 +171,7 @@ bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 		line_add(&line, signal_description(sig));
 		line_add(&line, "); the other handlers still run. Backtrace:");
 		line_write(&line, STDERR_FILENO);
-		const ucontext_t *uc = context;
-		/* NOLINTNEXTLINE(performance-no-int-to-ptr): the kernel saves the faulting address as an integer */
-		report_backtrace((const void *)uc->uc_mcontext.gregs[REG_RIP]);
+		report_backtrace(where);
 		char what[16] = "SIG";
 		line_copy(what + 3, signal_name(sig), sizeof what - 3);
 		fail(run->failure, FAILURE_SIGNAL, sig, what, run->handler);
@@ -179,6 +203,7 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 	run->status = status;
 	run->failure = failure;
 	run->handler = first;
+	run->owns_watchdog = catches_crashes && watchdog_limit() != 0 && watchdog_begin();
 	if (catches_crashes)
 		catch_begin(&run->catch);
 	current_run = run;
@@ -187,6 +212,8 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 static void end_pass(struct run *run)
 {
 	current_run = run->outer;
+	if (run->owns_watchdog)
+		watchdog_end();
 	if (run->catches_crashes)
 		catch_end(&run->catch);
 }
@@ -209,10 +236,22 @@ static bool skipped(const struct handler *h)
 	return false;
 }
 
-static void call_unless_skipped(const struct handler *h, int status)
+/* A call with the settings that need care: SKIP, and the time limit. */
+static void call_carefully(const struct run *run, const struct handler *h, int status)
 {
-	if (skip_globs == NULL || !skipped(h))
-		call(h, status);
+	if (skip_globs != NULL && skipped(h))
+		return;
+	if (run->catches_crashes)
+		watchdog_arm();
+	call(h, status);
+	watchdog_disarm();
+}
+
+/* Whether a pass needs call_carefully, decided once a pass so that the
+ * common loop stays lean. */
+static bool careful(const struct run *run)
+{
+	return skip_globs != NULL || (run->catches_crashes && watchdog_limit() != 0);
 }
 
 /* The newest handlers, down to min_seq: exit passes and atexit_shim_run(). */
@@ -224,13 +263,15 @@ static void pop_pass(struct run *run, uint64_t min_seq, int *status, struct fail
 	begin_pass(run, &h, true, status, failure);
 	/* A failed handler's pass comes back here and goes on with the next. */
 	if (sigsetjmp(run->resume, 1) == 0)
-		call_unless_skipped(&h, *status);
-	if (skip_globs == NULL) /* chosen once a pass: the common loop stays lean */
+		call_carefully(run, &h, *status);
+	else
+		watchdog_disarm();
+	if (!careful(run))
 		while (registry_pop(&shim_registry, min_seq, &h))
 			call(&h, *status);
 	else
 		while (registry_pop(&shim_registry, min_seq, &h))
-			call_unless_skipped(&h, *status);
+			call_carefully(run, &h, *status);
 	end_pass(run);
 }
 
@@ -262,6 +303,20 @@ void runner_finish_exit(void)
 {
 	if (exiting.failure.kind == FAILURE_SIGNAL)
 		die_by(exiting.failure.value);
+	int sig = atomic_load(&exiting.by_signal);
+	if (sig != 0 && exiting.failure.kind == FAILURE_NONE)
+		die_by(sig); /* the signal the exit was for, now that the handlers have run */
+}
+
+void runner_exit_by_signal(int sig)
+{
+	int none = 0;
+	if (!atomic_compare_exchange_strong(&exiting.by_signal, &none, sig))
+		return;
+	/* Already exiting: the exit will end by the signal when it is done. */
+	if (atomic_load(&exiting.owner) != 0)
+		return;
+	exit(128 + sig);
 }
 
 int runner_run_now(void)
@@ -311,9 +366,11 @@ void runner_finalize(void *dso)
 	struct run run;
 	begin_pass(&run, &h, in_exit, &no_status, &exiting.failure);
 	if (sigsetjmp(run.resume, 1) == 0)
-		call_unless_skipped(&h, 0);
+		call_carefully(&run, &h, 0);
+	else
+		watchdog_disarm();
 	while (registry_take(&shim_registry, in_scope, &scope, &h))
-		call_unless_skipped(&h, 0);
+		call_carefully(&run, &h, 0);
 	end_pass(&run);
 }
 

@@ -50,6 +50,14 @@ void runner_describe_failure(char *buf, size_t size);
  * handlers are removed unrun. */
 void runner_set_skip(const char *globs);
 
+/* ATEXIT_SHIM_TIMEOUT: a handler running longer is abandoned (status 124). */
+void runner_set_timeout(uint64_t ns);
+
+/* ATEXIT_SHIM_SIGNALS: sig arrived.  Runs the exit as exit(128 + sig)
+ * would, and the process then dies by sig; if the exit is under way
+ * already, only the latter.  Not async-signal-safe: the documented price. */
+void runner_exit_by_signal(int sig);
+
 /* Outside the shim's scope: no crash catching, exactly as natively. */
 void runner_behave_natively(void);
 

@@ -22,6 +22,7 @@
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
+#include "signal_exit.h"
 
 static bool follow; /* ATEXIT_SHIM_FOLLOW=1 */
 
@@ -92,6 +93,10 @@ __attribute__((constructor)) static void shim_start(void)
 	follow = s.follow;
 	if (s.skip != NULL)
 		runner_set_skip(s.skip);
+	if (s.timeout_ns != 0)
+		runner_set_timeout(s.timeout_ns);
+	if (s.signals != 0)
+		signal_exit_install(s.signals);
 	if (s.handlers != NULL)
 		env_handlers_register(s.handlers);
 }

@@ -1,0 +1,81 @@
+/* The per-handler watchdog: see watchdog.h. */
+#define _GNU_SOURCE
+#include "watchdog.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t limit_ns;
+
+static __thread struct {
+	bool exists, armed;
+	timer_t timer;
+} local __attribute__((tls_model("initial-exec")));
+
+int watchdog_signal(void)
+{
+	return SIGRTMAX - 2;
+}
+
+void watchdog_set_limit(uint64_t ns)
+{
+	limit_ns = ns;
+}
+
+uint64_t watchdog_limit(void)
+{
+	return limit_ns;
+}
+
+bool watchdog_begin(void)
+{
+	if (local.exists)
+		return false; /* an outer pass of this thread owns it */
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = watchdog_signal() };
+	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+	local.exists = timer_create(CLOCK_MONOTONIC, &sev, &local.timer) == 0;
+	return local.exists;
+}
+
+void watchdog_end(void)
+{
+	if (local.exists) {
+		timer_delete(local.timer);
+		local.exists = false;
+	}
+}
+
+static void set(uint64_t ns)
+{
+	struct itimerspec when = {
+		.it_value = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) },
+	};
+	timer_settime(local.timer, 0, &when, NULL);
+}
+
+void watchdog_arm(void)
+{
+	if (local.exists) {
+		local.armed = true;
+		set(limit_ns);
+	}
+}
+
+void watchdog_disarm(void)
+{
+	if (local.exists && local.armed) {
+		local.armed = false;
+		set(0);
+	}
+}
+
+bool watchdog_expired(void)
+{
+	if (!local.armed)
+		return false; /* a late signal from a timer already stopped */
+	local.armed = false;
+	return true;
+}

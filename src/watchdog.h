@@ -1,0 +1,31 @@
+/* ATEXIT_SHIM_TIMEOUT: a per-handler time limit.
+ *
+ * Each thread that runs a pass gets a POSIX timer of its own, which signals
+ * that very thread, so that the report can show where the handler is stuck
+ * and the runner can abandon it there.  A per-thread timer leaves the
+ * program's own alarm() and setitimer() alone.  Nothing of this exists
+ * while no limit is set. */
+#ifndef ATEXIT_SHIM_WATCHDOG_H
+#define ATEXIT_SHIM_WATCHDOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The signal the timers send: a real-time one, chosen high in the range
+ * to keep clear of programs that use the first few. */
+int watchdog_signal(void);
+
+void watchdog_set_limit(uint64_t ns);
+uint64_t watchdog_limit(void); /* 0: no limit */
+
+/* For the length of a pass, in the thread that runs it: true if this call
+ * created the thread's timer, and so must end it. */
+bool watchdog_begin(void);
+void watchdog_end(void);
+
+void watchdog_arm(void);
+void watchdog_disarm(void);
+/* Whether this thread's timer has fired for the handler now running. */
+bool watchdog_expired(void);
+
+#endif

@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# ATEXIT_SHIM_SIGNALS and ATEXIT_SHIM_TIMEOUT.
+
+load helper
+
+# ending_under_shim with settings: ATEXIT_SHIM_* variables given before the command.
+ending_with() { ending_under_shim env "$@"; }
+
+@test "TIMEOUT: a handler sleeping for an hour is abandoned with its name, the others run, status 124, within seconds" {
+	local start=$SECONDS
+	run ending_with ATEXIT_SHIM_TIMEOUT=0.5 "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:hang on_exit=c exit=0
+	[ "$output" = "exit 124" ]
+	[ $((SECONDS - start)) -lt 10 ]
+	[ "$(out)" = "$(printf '%s\n' 'on_exit c status=0' 'on_exit b status=0' 'on_exit a status=124')" ]
+	err_reports | grep -q '^atexit-shim: exit handler .*exitprobe+0x[0-9a-f]* (on_exit, registration 2) ran longer than 0.5 s and was abandoned'
+	# the backtrace shows where it hung
+	err | grep -q 'sleep'
+}
+
+@test "TIMEOUT: a busy-looping handler is abandoned too" {
+	run ending_with ATEXIT_SHIM_TIMEOUT=0.2 "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:spin exit=0
+	[ "$output" = "exit 124" ]
+	[ "$(out)" = "$(printf '%s\n' 'on_exit b status=0' 'on_exit a status=124')" ]
+}
+
+@test "TIMEOUT: handlers within the limit are untouched, and so is the program's own alarm()" {
+	run ending_with ATEXIT_SHIM_TIMEOUT=5 "$FIXTURES/exitprobe" alarm=1 sleep=2 on_exit=a exit=3
+	[ "$output" = "exit 3" ]
+	[ "$(out)" = "$(printf '%s\n' alarm 'on_exit a status=3')" ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
+
+@test "TIMEOUT: --timeout through the wrapper, and a later failure still wins" {
+	run shim --timeout=0.2 -- "$FIXTURES/exitprobe" on_exit=a/exit:5 on_exit=b/crash:hang exit=0
+	[ "$status" -eq 5 ]
+}
+
+@test "SIGNALS=TERM: a program that never asked for it runs its exit handlers, then dies by SIGTERM" {
+	run ending_with ATEXIT_SHIM_SIGNALS=TERM ATEXIT_SHIM_HANDLERS='cmd:echo "command saw $ATEXIT_SHIM_STATUS"' \
+		"$FIXTURES/exitprobe" on_exit=a print=main raise=15 print=never exit=0
+	[ "$output" = "signal 15" ]
+	[ "$(out)" = "$(printf '%s\n' main 'on_exit a status=143' 'command saw 143')" ]
+}
+
+@test "SIGNALS=SIGINT,TERM: SIGINT too, by name with its prefix" {
+	run ending_with ATEXIT_SHIM_SIGNALS=SIGINT,TERM "$FIXTURES/exitprobe" on_exit=a raise=2 exit=0
+	[ "$output" = "signal 2" ]
+	[ "$(out)" = "on_exit a status=130" ]
+}
+
+@test "SIGNALS: a signal arriving while the handlers run lets them finish, then the process dies by it" {
+	run ending_with ATEXIT_SHIM_SIGNALS=TERM "$FIXTURES/exitprobe" on_exit=a on_exit=b/raise:15 on_exit=c exit=4
+	[ "$output" = "signal 15" ]
+	[ "$(out)" = "$(printf '%s\n' 'on_exit c status=4' 'on_exit b status=4' 'on_exit a status=4')" ]
+}
+
+@test "SIGNALS: a program with its own handler for the signal keeps it" {
+	run ending_with ATEXIT_SHIM_SIGNALS=TERM "$FIXTURES/exitprobe" on_exit=a own_term raise=15 exit=0
+	[ "$output" = "exit 3" ]
+	[ "$(out)" = "program's own SIGTERM handler" ]
+}
+
+@test "SIGNALS: without it, SIGTERM kills at once, as natively" {
+	run ending_under_shim "$FIXTURES/exitprobe" on_exit=a raise=15 exit=0
+	[ "$output" = "signal 15" ]
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+}
+
+@test "bad SIGNALS and TIMEOUT values are reported and ignored" {
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_SIGNALS=TERM,KILL ATEXIT_SHIM_TIMEOUT=0x10 "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "atexit-shim: ATEXIT_SHIM_SIGNALS='TERM,KILL': expected signals that can be caught (not KILL or STOP); ignored" \
+		"atexit-shim: ATEXIT_SHIM_TIMEOUT='0x10': expected seconds, a number > 0 (decimals allowed); ignored")" ]
+}
