@@ -23,7 +23,7 @@ static void finish(int status, int glibc_status)
 {
 	int final = runner_run_exit(status, 0);
 	registry_seal(&shim_registry);
-	runner_finish_exit();
+	runner_finish_exit(final);
 	if (final != glibc_status)
 		libc_exit(final);
 }

@@ -7,6 +7,7 @@
 
 #include "registry.h"
 #include "runner.h"
+#include "trace.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -35,16 +36,24 @@ static bool matches(const struct handler *h, const void *ctx)
 	return (const void *)h->fn == w->fn && (w->any_arg || h->arg == w->arg);
 }
 
+static int unregister(const struct wanted *w)
+{
+	size_t removed = registry_remove(&shim_registry, matches, w);
+	if (trace_on())
+		trace_unregister(w->fn, w->any_arg, w->arg, removed);
+	return (int)removed;
+}
+
 EXPORT int atexit_shim_unregister(const void *fn)
 {
 	struct wanted w = { fn, NULL, true };
-	return (int)registry_remove(&shim_registry, matches, &w);
+	return unregister(&w);
 }
 
 EXPORT int atexit_shim_unregister_arg(const void *fn, void *arg)
 {
 	struct wanted w = { fn, arg, false };
-	return (int)registry_remove(&shim_registry, matches, &w);
+	return unregister(&w);
 }
 
 EXPORT size_t atexit_shim_count(void)

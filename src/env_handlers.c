@@ -22,6 +22,7 @@
 
 struct command {
 	int line;     /* in ATEXIT_SHIM_HANDLERS, for messages */
+	char name[4]; /* "cmd:", so that name is the entry as written */
 	char text[];  /* for /bin/sh -c */
 };
 
@@ -171,6 +172,7 @@ static void register_command(const struct handler_entry *e)
 	if (c == NULL)
 		return;
 	c->line = e->line;
+	memcpy(c->name, "cmd:", 4);
 	memcpy(c->text, e->text, e->text_len);
 	c->text[e->text_len] = '\0';
 	keep_start_fds();
@@ -232,6 +234,14 @@ void env_handlers_register(const char *entries)
 		else
 			register_function(&e);
 	}
+}
+
+const char *env_handlers_command(const struct handler *h)
+{
+	if (h->fn != (handler_code)(void (*)(void))run_command)
+		return NULL;
+	const struct command *c = h->arg;
+	return c->name; /* "cmd:" then the text, contiguous */
 }
 
 static bool from_environment(const struct handler *h, const void *ctx)

@@ -10,6 +10,7 @@ typedef int libc_start_main_fn(int (*main)(int, char **, char **), int argc, cha
 
 libc_start_main_fn *libc_start_main(void);
 _Noreturn void libc_exit(int status);
+_Noreturn void libc_quick_exit(int status);
 void libc_cxa_finalize(void *dso);
 
 #endif

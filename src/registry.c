@@ -124,12 +124,27 @@ int registry_add_slow(struct registry *r, enum flavour flavour, handler_code fn,
 	if (!locked)
 		lock_wait(&r->lock);
 	int result = -1;
+	struct handler added;
 	if ((r->count < r->capacity || grow(r) == 0) && (dso == r->last_dso || intern_dso(r, dso) == 0)) {
 		registry_store(r, flavour, fn, arg);
+		registry_unpack(r, &r->slots[r->count - 1], &added);
 		result = 0;
 	}
+	void (*observer)(const struct handler *) = r->observer;
+	if (observer != NULL)
+		r->last_dso = &unused_dso; /* keeps the next registration on this path */
 	lock_drop(&r->lock);
+	if (result == 0 && observer != NULL)
+		observer(&added);
 	return result;
+}
+
+void registry_observe(struct registry *r, void (*observer)(const struct handler *h))
+{
+	lock_take(&r->lock);
+	r->observer = observer;
+	r->last_dso = &unused_dso;
+	lock_drop(&r->lock);
 }
 
 bool registry_pop_slow(struct registry *r, uint64_t min_seq, struct handler *out)

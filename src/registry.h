@@ -63,6 +63,8 @@ struct registry {
 	void *last_dso;     /* the handle registered last, and its index in tag */
 	uint64_t last_dso_tag; /* form: consecutive registrations nearly always share one */
 	size_t dso_count;
+	/* Told of every registration, outside the lock (tracing); NULL: none. */
+	void (*observer)(const struct handler *h);
 	struct slot first_block[REGISTRY_FIRST_BLOCK];
 	void *dsos[REGISTRY_MAX_DSOS]; /* untouched pages of it cost no memory */
 };
@@ -85,6 +87,10 @@ bool registry_take(struct registry *r, handler_filter *wanted, const void *ctx, 
 size_t registry_remove(struct registry *r, handler_filter *wanted, const void *ctx);
 
 size_t registry_count(struct registry *r);
+
+/* From now on, observer is told of every registration.  It costs the
+ * registrations that then take the slow path, and nothing otherwise. */
+void registry_observe(struct registry *r, void (*observer)(const struct handler *h));
 uint64_t registry_last_seq(struct registry *r);
 void registry_seal(struct registry *r);
 
@@ -145,6 +151,8 @@ static inline void registry_store(struct registry *r, enum flavour flavour, hand
 	s->tag = ++r->last_seq << TAG_SEQ_SHIFT | r->last_dso_tag | (uint64_t)flavour;
 }
 
+/* An observed registry never matches last_dso (see registry_observe), so
+ * every registration takes the slow path, which tells the observer. */
 static inline int registry_add(struct registry *r, enum flavour flavour, handler_code fn,
                                void *arg, void *dso)
 {

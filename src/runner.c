@@ -18,6 +18,7 @@
 #include "dso_span.h"
 #include "report.h"
 #include "signals.h"
+#include "trace.h"
 #include "watchdog.h"
 
 struct registry shim_registry;
@@ -39,6 +40,7 @@ struct run {
 	int *status;                   /* what handlers are given */
 	struct failure *failure;       /* where failures are saved */
 	const struct handler *handler; /* the one being run (the pass's own variable) */
+	uint64_t started_us;           /* when it started, when tracing */
 	struct catch_pass catch;
 	sigjmp_buf resume;             /* where a failed handler's pass goes on */
 };
@@ -72,18 +74,24 @@ void runner_set_timeout(uint64_t ns)
 	catch_also(watchdog_signal());
 }
 
-/* Records a failure with a one-line description; async-signal-safe. */
-static void fail(struct failure *f, int kind, int value, const char *what, const struct handler *h)
+/* Records the running handler's failure with a one-line description, and
+ * traces it; async-signal-safe.  outcome: as trace_done's. */
+static void fail(struct run *run, int kind, int value, const char *what, const char *outcome)
 {
+	struct failure *f = run->failure;
 	struct line l = { 0 };
 	line_add(&l, what);
 	line_add(&l, " in ");
-	line_add_handler(&l, h);
+	line_add_handler(&l, run->handler);
 	size_t n = l.len < sizeof f->what - 1 ? l.len : sizeof f->what - 1;
 	memcpy(f->what, l.text, n);
 	f->what[n] = '\0';
 	f->kind = kind;
 	f->value = value;
+	if (trace_on()) {
+		trace_done(run->handler, run->started_us, outcome, value);
+		trace_error(f->what);
+	}
 }
 
 void runner_describe_failure(char *buf, size_t size)
@@ -106,17 +114,21 @@ static bool exiting_here(void)
 }
 
 /* Takes the never-released exit lock; a second thread to call exit() blocks
- * here for good, and the first one's _exit ends it with the process. */
-static void hold_exit(void)
+ * here for good, and the first one's _exit ends it with the process.
+ * True for the call that starts the exit. */
+static bool hold_exit(void)
 {
 	uintptr_t owner = 0;
-	if (atomic_compare_exchange_strong(&exiting.owner, &owner, self()) || owner == self())
-		return;
+	if (atomic_compare_exchange_strong(&exiting.owner, &owner, self()))
+		return true;
+	if (owner == self())
+		return false;
 	for (;;)
 		pause();
 }
 
-void runner_enter_exit(int status)
+/* how: what started the exit, for the trace. */
+static void enter_exit(int status, const char *how)
 {
 	struct run *run = current_run;
 	if (run != NULL && run->catches_exit) {
@@ -125,11 +137,17 @@ void runner_enter_exit(int status)
 			exiting.status = status;
 		char what[32];
 		snprintf(what, sizeof what, "exit(%d)", status);
-		fail(run->failure, FAILURE_EXIT, status, what, run->handler);
+		fail(run, FAILURE_EXIT, status, what, "exit");
 		siglongjmp(run->resume, 1);
 	}
-	hold_exit();
+	if (hold_exit() && trace_on())
+		trace_exit(status, atomic_load(&exiting.by_signal) != 0 ? "signal" : how);
 	exiting.status = status;
+}
+
+void runner_enter_exit(int status)
+{
+	enter_exit(status, "exit()");
 }
 
 bool runner_crashed(int sig, const siginfo_t *info, const void *context)
@@ -154,7 +172,7 @@ bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 		report_backtrace(where);
 		if (run->status == &exiting.status)
 			exiting.status = 124;
-		fail(run->failure, FAILURE_EXIT, 124, "timeout", run->handler);
+		fail(run, FAILURE_EXIT, 124, "timeout", "timeout");
 	} else if (sig == SIGSEGV && info->si_addr == (void *)run->handler->fn) {
 		/* A fault at the very address called: its code is gone (unmapped
 		 * JIT memory, a library unloaded behind the loader's back). */
@@ -162,6 +180,8 @@ bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 		line_add_handler(&line, run->handler);
 		line_add(&line, ": its code is no longer mapped");
 		line_write(&line, STDERR_FILENO);
+		if (trace_on())
+			trace_done(run->handler, run->started_us, "unmapped", 0);
 	} else {
 		line_add(&line, "exit handler ");
 		line_add_handler(&line, run->handler);
@@ -174,7 +194,7 @@ bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 		report_backtrace(where);
 		char what[16] = "SIG";
 		line_copy(what + 3, signal_name(sig), sizeof what - 3);
-		fail(run->failure, FAILURE_SIGNAL, sig, what, run->handler);
+		fail(run, FAILURE_SIGNAL, sig, what, "signal");
 	}
 	siglongjmp(run->resume, 1);
 }
@@ -203,6 +223,7 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 	run->status = status;
 	run->failure = failure;
 	run->handler = first;
+	run->started_us = 0;
 	run->owns_watchdog = catches_crashes && watchdog_limit() != 0 && watchdog_begin();
 	if (catches_crashes)
 		catch_begin(&run->catch);
@@ -236,22 +257,31 @@ static bool skipped(const struct handler *h)
 	return false;
 }
 
-/* A call with the settings that need care: SKIP, and the time limit. */
-static void call_carefully(const struct run *run, const struct handler *h, int status)
+/* A call with the settings that need care: SKIP, the time limit, tracing. */
+static void call_carefully(struct run *run, const struct handler *h, int status)
 {
-	if (skip_globs != NULL && skipped(h))
+	if (skip_globs != NULL && skipped(h)) {
+		if (trace_on())
+			trace_done(h, 0, "skipped", 0);
 		return;
+	}
+	if (trace_on()) {
+		trace_run(h);
+		run->started_us = trace_now_us();
+	}
 	if (run->catches_crashes)
 		watchdog_arm();
 	call(h, status);
 	watchdog_disarm();
+	if (trace_on())
+		trace_done(h, run->started_us, "ok", 0);
 }
 
 /* Whether a pass needs call_carefully, decided once a pass so that the
  * common loop stays lean. */
 static bool careful(const struct run *run)
 {
-	return skip_globs != NULL || (run->catches_crashes && watchdog_limit() != 0);
+	return skip_globs != NULL || trace_on() || (run->catches_crashes && watchdog_limit() != 0);
 }
 
 /* The newest handlers, down to min_seq: exit passes and atexit_shim_run(). */
@@ -277,7 +307,8 @@ static void pop_pass(struct run *run, uint64_t min_seq, int *status, struct fail
 
 int runner_run_exit(int status, uint64_t min_seq)
 {
-	runner_enter_exit(status);
+	/* From glibc's own exit: main returned (or error(), errx()...) */
+	enter_exit(status, "return from main");
 	struct run run;
 	pop_pass(&run, min_seq, &exiting.status, &exiting.failure);
 	return exiting.status;
@@ -285,6 +316,8 @@ int runner_run_exit(int status, uint64_t min_seq)
 
 static _Noreturn void die_by(int sig)
 {
+	if (trace_on())
+		trace_final("signal", sig);
 	(void)fflush(NULL); /* glibc would flush only after this: no output is lost */
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigemptyset(&dfl.sa_mask);
@@ -299,13 +332,15 @@ static _Noreturn void die_by(int sig)
 	_exit(128 + sig);
 }
 
-void runner_finish_exit(void)
+void runner_finish_exit(int status)
 {
 	if (exiting.failure.kind == FAILURE_SIGNAL)
 		die_by(exiting.failure.value);
 	int sig = atomic_load(&exiting.by_signal);
 	if (sig != 0 && exiting.failure.kind == FAILURE_NONE)
 		die_by(sig); /* the signal the exit was for, now that the handlers have run */
+	if (trace_on())
+		trace_final("status", status);
 }
 
 void runner_exit_by_signal(int sig)
@@ -355,8 +390,11 @@ void runner_finalize(void *dso)
 	/* At exit nothing is unmapped: library destructors keep their native
 	 * order.  At a dlclose, code registered without the library's handle
 	 * (on_exit, a NULL handle) must run now or never (FreeBSD's rule). */
-	if (dso != NULL && !in_exit)
+	if (dso != NULL && !in_exit) {
 		dso_span_find(dso, &scope.span);
+		if (trace_on())
+			trace_finalize(dso);
+	}
 
 	struct handler h;
 	if (!registry_take(&shim_registry, in_scope, &scope, &h))

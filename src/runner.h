@@ -31,8 +31,9 @@ void runner_enter_exit(int status);
 int runner_run_exit(int status, uint64_t min_seq);
 
 /* The exit sequence is over: re-raises a saved crash by dying of its signal
- * (stdio flushed first); returns if there is none. */
-void runner_finish_exit(void);
+ * (stdio flushed first); returns if there is none, the process then to end
+ * with status. */
+void runner_finish_exit(int status);
 
 /* __cxa_finalize(dso): runs dso's own handlers (status 0); at a dlclose,
  * also those whose code lies in the library being unloaded. */

@@ -23,6 +23,7 @@
 #include "report.h"
 #include "runner.h"
 #include "signal_exit.h"
+#include "trace.h"
 
 static bool follow; /* ATEXIT_SHIM_FOLLOW=1 */
 
@@ -39,6 +40,7 @@ static void fork_parent(void)
 static void fork_child(void)
 {
 	runner_fork_child();
+	trace_after_fork();
 	if (!follow)
 		env_handlers_forget();
 }
@@ -91,6 +93,8 @@ __attribute__((constructor)) static void shim_start(void)
 	if (s.root_pid != pid)
 		become_root(pid);
 	follow = s.follow;
+	if (s.trace != NULL && trace_start(s.trace, s.format))
+		registry_observe(&shim_registry, trace_register);
 	if (s.skip != NULL)
 		runner_set_skip(s.skip);
 	if (s.timeout_ns != 0)

@@ -13,7 +13,7 @@ load helper
 	run sh -c "nm -D --defined-only '$SHIM_LIB' | awk '{print \$3}' | sort"
 	[ "$output" = "$(printf '%s\n' __cxa_atexit __cxa_finalize __libc_start_main atexit \
 		atexit_shim_clear atexit_shim_count atexit_shim_register atexit_shim_run \
-		atexit_shim_unregister atexit_shim_unregister_arg exit on_exit)" ]
+		atexit_shim_unregister atexit_shim_unregister_arg exit on_exit quick_exit)" ]
 }
 
 @test "the library's symbols are unversioned, so that they stand in for glibc's versioned ones" {

@@ -1,0 +1,283 @@
+/* Tracing: see trace.h. */
+#define _GNU_SOURCE
+#include "trace.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "env_handlers.h"
+#include "report.h"
+
+extern char *program_invocation_name;
+
+static struct {
+	int fd;            /* -1: off */
+	bool json;
+	long pid;          /* refreshed in a forked child */
+} trace = { .fd = -1 };
+
+/* Symbols by address, filled as handlers are seen: a few dozen entries,
+ * replaced round-robin.  The strings dladdr gives stay valid while the
+ * object is loaded, and an unloaded object's handlers are gone with it. */
+#define SYMBOLS 64
+static struct symbol {
+	const void *address;
+	const char *name;    /* NULL when no exported symbol starts there */
+	const char *library;
+	uintptr_t offset;
+} symbols[SYMBOLS];
+static unsigned next_symbol;
+
+static const struct symbol *resolve(const void *address)
+{
+	for (unsigned i = 0; i < SYMBOLS; i++)
+		if (symbols[i].address == address && address != NULL)
+			return &symbols[i];
+	struct symbol *s = &symbols[next_symbol++ % SYMBOLS];
+	Dl_info info;
+	*s = (struct symbol){ .address = address, .offset = (uintptr_t)address };
+	if (dladdr(address, &info) != 0) {
+		s->library = info.dli_fname != NULL && info.dli_fname[0] != '\0' ? info.dli_fname : program_invocation_name;
+		s->offset = (uintptr_t)address - (uintptr_t)info.dli_fbase;
+		if (info.dli_sname != NULL && info.dli_saddr == address)
+			s->name = info.dli_sname;
+	}
+	return s;
+}
+
+uint64_t trace_now_us(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
+}
+
+bool trace_on(void)
+{
+	return trace.fd >= 0;
+}
+
+void trace_after_fork(void)
+{
+	trace.pid = (long)getpid();
+}
+
+/* JSON string contents: quotes, backslashes and control characters escaped. */
+static void add_json(struct line *l, const char *s)
+{
+	char one[7];
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			one[0] = '\\';
+			one[1] = (char)c;
+			one[2] = '\0';
+		} else if (c < 0x20) {
+			static const char hex[] = "0123456789abcdef";
+			memcpy(one, "\\u00", 4);
+			one[4] = hex[c >> 4];
+			one[5] = hex[c & 15];
+			one[6] = '\0';
+		} else {
+			one[0] = (char)c;
+			one[1] = '\0';
+		}
+		line_add(l, one);
+	}
+}
+
+static void begin(struct line *l, const char *event)
+{
+	uint64_t t = trace_now_us();
+	l->len = 0;
+	if (trace.json) {
+		line_add(l, "{\"pid\":");
+		line_add_decimal(l, trace.pid);
+		line_add(l, ",\"event\":\"");
+		line_add(l, event);
+		line_add(l, "\",\"t_us\":");
+		line_add_decimal(l, (long long)t);
+	} else {
+		line_add(l, "atexit-shim[");
+		line_add_decimal(l, trace.pid);
+		line_add(l, "] ");
+		line_add_decimal(l, (long long)(t / 1000000u));
+		char micro[8] = { '.', 0 };
+		for (int i = 6; i >= 1; i--, t /= 10)
+			micro[i] = (char)('0' + t % 10);
+		line_add(l, micro);
+		line_add(l, " ");
+		line_add(l, event);
+	}
+}
+
+static void field_number(struct line *l, const char *name, long long value)
+{
+	line_add(l, trace.json ? ",\"" : " ");
+	line_add(l, name);
+	line_add(l, trace.json ? "\":" : "=");
+	line_add_decimal(l, value);
+}
+
+static void field_string(struct line *l, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	line_add(l, trace.json ? ",\"" : " ");
+	line_add(l, name);
+	line_add(l, trace.json ? "\":\"" : "=");
+	if (trace.json)
+		add_json(l, value);
+	else
+		line_add(l, value);
+	if (trace.json)
+		line_add(l, "\"");
+}
+
+static void field_hex(struct line *l, const char *name, uintptr_t value)
+{
+	line_add(l, trace.json ? ",\"" : " ");
+	line_add(l, name);
+	line_add(l, trace.json ? "\":\"" : "=");
+	line_add_hex(l, value);
+	if (trace.json)
+		line_add(l, "\"");
+}
+
+static void end(struct line *l)
+{
+	if (trace.json)
+		line_add(l, "}");
+	line_write(l, trace.fd);
+}
+
+static void handler_fields(struct line *l, const struct handler *h)
+{
+	const struct symbol *s = resolve((const void *)h->fn);
+	const char *command = h->flavour == FLAVOUR_ENV ? env_handlers_command(h) : NULL;
+	field_number(l, "seq", (long long)h->seq);
+	field_string(l, "flavour", flavour_name(h->flavour));
+	field_string(l, "symbol", command != NULL ? command : s->name);
+	field_string(l, "library", s->library);
+	field_hex(l, "offset", s->offset);
+}
+
+bool trace_start(const char *where, enum trace_format format)
+{
+	int saved_errno = errno;
+	trace.json = format == TRACE_JSON;
+	trace.pid = (long)getpid();
+	if (*where == '\0')
+		trace.fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 64);
+	else
+		trace.fd = open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (trace.fd < 0) {
+		struct line l = { 0 };
+		line_add(&l, "atexit-shim: ATEXIT_SHIM_TRACE='");
+		line_add(&l, where);
+		line_add(&l, "': cannot open it: ");
+		line_add(&l, strerror(errno));
+		line_add(&l, "; not tracing");
+		line_write(&l, STDERR_FILENO);
+		errno = saved_errno;
+		return false;
+	}
+	struct line l;
+	begin(&l, "init");
+	field_number(&l, "ppid", (long long)getppid());
+	field_string(&l, "program", program_invocation_name);
+	end(&l);
+	errno = saved_errno;
+	return true;
+}
+
+void trace_register(const struct handler *h)
+{
+	struct line l;
+	begin(&l, "register");
+	handler_fields(&l, h);
+	end(&l);
+}
+
+void trace_unregister(const void *fn, bool any_arg, const void *arg, size_t removed)
+{
+	struct line l;
+	begin(&l, "unregister");
+	const struct symbol *s = resolve(fn);
+	field_string(&l, "symbol", s->name);
+	field_string(&l, "library", s->library);
+	field_hex(&l, "offset", s->offset);
+	if (!any_arg)
+		field_hex(&l, "arg", (uintptr_t)arg);
+	field_number(&l, "removed", (long long)removed);
+	end(&l);
+}
+
+void trace_exit(int status, const char *how)
+{
+	struct line l;
+	begin(&l, "exit");
+	field_number(&l, "status", status);
+	field_string(&l, "how", how);
+	end(&l);
+}
+
+void trace_run(const struct handler *h)
+{
+	struct line l;
+	begin(&l, "run");
+	handler_fields(&l, h);
+	end(&l);
+}
+
+void trace_done(const struct handler *h, uint64_t started_us, const char *outcome, int value)
+{
+	struct line l;
+	begin(&l, "done");
+	handler_fields(&l, h);
+	field_number(&l, "duration_us", started_us != 0 ? (long long)(trace_now_us() - started_us) : 0);
+	field_string(&l, "outcome", outcome);
+	if (strcmp(outcome, "exit") == 0 || strcmp(outcome, "timeout") == 0)
+		field_number(&l, "status", value);
+	else if (strcmp(outcome, "signal") == 0)
+		field_number(&l, "signal", value);
+	end(&l);
+}
+
+void trace_error(const char *what)
+{
+	struct line l;
+	begin(&l, "error");
+	field_string(&l, "error", what);
+	end(&l);
+}
+
+void trace_finalize(const void *dso)
+{
+	struct line l;
+	begin(&l, "finalize");
+	Dl_info info;
+	field_string(&l, "library", dladdr(dso, &info) != 0 ? info.dli_fname : NULL);
+	end(&l);
+}
+
+void trace_final(const char *how, int value)
+{
+	struct line l;
+	begin(&l, "final");
+	field_number(&l, how, value); /* "status" or "signal" */
+	end(&l);
+}
+
+void trace_quick_exit(int status)
+{
+	struct line l;
+	begin(&l, "quick_exit");
+	field_number(&l, "status", status);
+	end(&l);
+}

@@ -1,0 +1,38 @@
+/* Tracing (ATEXIT_SHIM_TRACE): registrations, unregistrations and the whole
+ * exit sequence, one event a line, as text or JSON Lines.
+ *
+ * Each event is built in a fixed buffer by async-signal-safe code (events
+ * are also written from the crash and watchdog handlers) and written with
+ * one write(2) to a start-up copy of stderr or to a file opened for append,
+ * so that a process tree can share one file without torn lines.  A
+ * handler's symbol is resolved once per address, not once per event. */
+#ifndef ATEXIT_SHIM_TRACE_H
+#define ATEXIT_SHIM_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "registry.h"
+
+/* where: "" for stderr, else a file.  False (reported) if it cannot open. */
+bool trace_start(const char *where, enum trace_format format);
+bool trace_on(void);
+void trace_after_fork(void);
+
+uint64_t trace_now_us(void);
+
+void trace_register(const struct handler *h);
+void trace_unregister(const void *fn, bool any_arg, const void *arg, size_t removed);
+void trace_exit(int status, const char *how);
+void trace_run(const struct handler *h);
+/* outcome: "ok", "skipped", "exit", "signal", "timeout", "unmapped";
+ * value: the status or the signal, where there is one. */
+void trace_done(const struct handler *h, uint64_t started_us, const char *outcome, int value);
+void trace_error(const char *what);
+void trace_finalize(const void *dso);
+void trace_final(const char *how, int value);
+void trace_quick_exit(int status);
+
+#endif

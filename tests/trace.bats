@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# ATEXIT_SHIM_TRACE and ATEXIT_SHIM_TRACE_FORMAT: every event, both formats.
+
+load helper
+
+# Every line of FILE as JSON, checked: pid, event, t_us always; the fields
+# each event must have; prints "event field=value ..." lines for asserting.
+json_events()
+{
+	python3 - "$1" <<'PY'
+import json, sys
+need = {"init": ["program"], "register": ["seq", "flavour", "library", "offset"],
+        "unregister": ["removed"], "exit": ["status", "how"], "run": ["seq", "flavour"],
+        "done": ["seq", "duration_us", "outcome"], "error": ["error"], "finalize": ["library"],
+        "final": [], "quick_exit": ["status"]}
+for number, line in enumerate(open(sys.argv[1]), 1):
+    e = json.loads(line)
+    for key in ["pid", "event", "t_us"] + need[e["event"]]:
+        assert key in e, f"line {number}: {key} missing: {line}"
+    assert isinstance(e["pid"], int) and isinstance(e["t_us"], int)
+    shown = {k: v for k, v in e.items() if k in ("seq", "flavour", "symbol", "status", "signal", "outcome", "how", "removed")}
+    print(e["event"], " ".join(f"{k}={v}" for k, v in shown.items()))
+PY
+}
+
+@test "JSON: the events of a normal run, in order, every line valid with its fields" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	run shim --trace="$trace" --json -- "$FIXTURES/exitprobe" exported on_exit=a exit=5
+	[ "$status" -eq 5 ]
+	run json_events "$trace"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 'init ' 'register seq=1 flavour=atexit symbol=exitprobe_exported' \
+		'register seq=2 flavour=on_exit' 'exit status=5 how=exit()' \
+		'run seq=2 flavour=on_exit' 'done seq=2 flavour=on_exit outcome=ok' \
+		'run seq=1 flavour=atexit symbol=exitprobe_exported' 'done seq=1 flavour=atexit symbol=exitprobe_exported outcome=ok' \
+		'final status=5')" ]
+}
+
+@test "JSON: failures, unregister, a command, return from main" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	run shim --trace="$trace" --json --run='exit 3' -- "$FIXTURES/exitprobe" api=x unregister=api on_exit=a/crash:abort on_exit=b/exit:4 return=0
+	run json_events "$trace"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -qx 'unregister removed=1'
+	printf '%s\n' "$output" | grep -qx 'exit status=0 how=return from main'
+	# seq 2 was the unregistered one
+	printf '%s\n' "$output" | grep -qx 'done seq=4 flavour=on_exit outcome=exit status=4'
+	printf '%s\n' "$output" | grep -qx 'done seq=3 flavour=on_exit outcome=signal signal=6'
+	printf '%s\n' "$output" | grep -qx 'done seq=1 flavour=ATEXIT_SHIM_HANDLERS symbol=cmd:exit 3 outcome=exit status=3'
+	[ "$(printf '%s\n' "$output" | grep -c '^error')" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = 'final status=3' ]
+}
+
+@test "JSON: a crash as the last failure ends with a final signal event; skipped and timed-out handlers" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	run shim --trace="$trace" --json --skip='exitprobe_exp*' --timeout=0.2 -- "$FIXTURES/exitprobe" exported on_exit=a/crash:hang on_exit=b/crash:segv exit=0
+	run json_events "$trace"
+	printf '%s\n' "$output" | grep -qx 'done seq=1 flavour=atexit symbol=exitprobe_exported outcome=skipped'
+	printf '%s\n' "$output" | grep -qx 'done seq=2 flavour=on_exit outcome=timeout status=124'
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = 'final status=124' ]
+}
+
+@test "JSON: dlclose is a finalize event naming the library; quick_exit is traced" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	run env ATEXIT_SHIM_TRACE="$trace" ATEXIT_SHIM_TRACE_FORMAT=json LD_PRELOAD="$SHIM_LIB" \
+		"$FIXTURES/exitprobe" dlopen="$FIXTURES/.libs/libplugin.so" dlclose quick_exit=7
+	[ "$status" -eq 7 ]
+	grep -q '"event":"finalize","t_us":[0-9]*,"library":"[^"]*libplugin.so"' "$trace"
+	grep -q '"event":"quick_exit","t_us":[0-9]*,"status":7' "$trace"
+	run json_events "$trace"
+	[ "$status" -eq 0 ]
+}
+
+@test "text: one readable line per event, pid first" {
+	run shim --trace -- "$FIXTURES/exitprobe" exported exit=0
+	[ "$status" -eq 0 ]
+	local pid=${lines[0]#atexit-shim\[}
+	pid=${pid%%]*}
+	printf '%s\n' "${lines[@]}" | grep -v "^atexit-shim\[$pid\] [0-9]*\.[0-9]\{6\} [a-z_]*" | grep -qv 'exitprobe_exported ran' && return 1
+	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* register seq=1 flavour=atexit symbol=exitprobe_exported library=.*exitprobe offset=0x[0-9a-f]*$"
+	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* done seq=1 .* duration_us=[0-9]* outcome=ok$"
+	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* final status=0$"
+}
+
+@test "tracing changes nothing the program does" {
+	run_both "$FIXTURES/exitprobe" on_exit=a cxa=b/on_exit:c print=main exit=3
+	run env ATEXIT_SHIM_TRACE="$BATS_TEST_TMPDIR/t" LD_PRELOAD="$SHIM_LIB" "$FIXTURES/exitprobe" on_exit=a cxa=b/on_exit:c print=main exit=3
+	[ "$status" -eq 3 ]
+	[ "$output" = "$(native_out)" ]
+}
+
+@test "a trace file that cannot be opened: one line, the program runs on untraced" {
+	run env ATEXIT_SHIM_TRACE=/nonexistent/dir/trace LD_PRELOAD="$SHIM_LIB" "$FIXTURES/exitprobe" print=main exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "atexit-shim: ATEXIT_SHIM_TRACE='/nonexistent/dir/trace': cannot open it: No such file or directory; not tracing" main)" ]
+}
+
+@test "a trace file behind a symbolic link is refused" {
+	ln -s "$BATS_TEST_TMPDIR/elsewhere" "$BATS_TEST_TMPDIR/link"
+	run env ATEXIT_SHIM_TRACE="$BATS_TEST_TMPDIR/link" LD_PRELOAD="$SHIM_LIB" "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"cannot open it: Too many levels of symbolic links; not tracing" ]]
+	[ ! -e "$BATS_TEST_TMPDIR/elsewhere" ]
+}
+
+@test "a 50-process tree shares one trace file: every line parses, every pid has its final event" {
+	local trace=$BATS_TEST_TMPDIR/tree.jsonl
+	run shim --follow --trace="$trace" --json -- bash -c \
+		"for i in {1..50}; do $FIXTURES/exitprobe on_exit=x cxa=y exported exit=0 & done; wait; exit 0"
+	[ "$status" -eq 0 ]
+	run python3 - "$trace" <<'PY'
+import json, sys, collections
+events = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    events[e["pid"]].append(e["event"])
+assert len(events) == 51, len(events)
+for pid, seen in events.items():
+    assert seen[0] == "init" and seen[-1] == "final", (pid, seen)
+print("ok")
+PY
+	[ "$output" = ok ]
+}
