@@ -1,0 +1,14 @@
+/* atexit-shim --report=FILE: a JSON Lines trace (one process or a whole
+ * tree) read back and shown as tables: per process, its exit sequence;
+ * across processes, the slowest handlers and every failure.  Part of the
+ * wrapper only: the preload library stays free of json-c. */
+#ifndef ATEXIT_SHIM_TRACE_REPORT_H
+#define ATEXIT_SHIM_TRACE_REPORT_H
+
+#include <stdio.h>
+
+/* 0, or 1 with a message on stderr when the file cannot be read or a line
+ * is not a trace event. */
+int trace_report(const char *path, FILE *out);
+
+#endif
