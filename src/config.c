@@ -16,10 +16,29 @@ const char *const config_variables[] = {
 	"ATEXIT_SHIM_FOLLOW",   "ATEXIT_SHIM_ROOT_PID", NULL,
 };
 
+/* value, quoted for a one-line message: control characters (a newline in
+ * a variable would split the line) shown as \n, \t or \xNN; long values cut. */
+static void quote(char *out, size_t size, const char *value, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len && o + 5 < size; i++) {
+		unsigned char c = (unsigned char)value[i];
+		if (c >= 0x20 && c != 0x7f)
+			out[o++] = (char)c;
+		else if (c == '\n' || c == '\t')
+			o += (size_t)snprintf(out + o, size - o, "\\%c", c == '\n' ? 'n' : 't');
+		else
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
+	}
+	out[o] = '\0';
+}
+
 /* "'value': expected what" into problem. */
 static bool bad(char *problem, size_t size, const char *value, const char *expected)
 {
-	snprintf(problem, size, "'%s': expected %s", value, expected);
+	char shown[128];
+	quote(shown, sizeof shown, value, strlen(value));
+	snprintf(problem, size, "'%s': expected %s", shown, expected);
 	return false;
 }
 
@@ -67,8 +86,9 @@ int config_next_entry(const char **cursor, struct handler_entry *e, char *proble
 			if (e->text_len > 0 && (colon == NULL || e->library_len > 0))
 				return 1;
 		}
-		snprintf(problem, size, "line %d '%.*s': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL",
-		         e->line, (int)(len > 60 ? 60 : len), p);
+		char shown[128];
+		quote(shown, sizeof shown, p, len > 60 ? 60 : len);
+		snprintf(problem, size, "line %d '%s': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL", e->line, shown);
 		return -1;
 	}
 }

@@ -84,6 +84,12 @@ CASES
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
 
+@test "a bad value with a newline or control characters is still reported on one line" {
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_TRACE_FORMAT=$'js\non\x01' "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "atexit-shim: ATEXIT_SHIM_TRACE_FORMAT='js\\non\\x01': expected text or json; ignored" ]
+}
+
 @test "no command: exit 2" {
 	run shim --run=true
 	[ "$status" -eq 2 ]

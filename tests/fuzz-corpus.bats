@@ -1,0 +1,13 @@
+#!/usr/bin/env bats
+# The fuzz target's corpus, replayed without libFuzzer: an input that once
+# crashed the configuration parser can never return unnoticed.
+
+load helper
+
+@test "the configuration parser survives every input of the fuzz corpus" {
+	local corpus
+	corpus=$(cd "$BATS_TEST_DIRNAME/fuzz-corpus" && pwd)
+	run "$BUILDDIR/tests/fuzz/replay" "$corpus"/*
+	[ "$status" -eq 0 ]
+	[ "$output" = "replayed $(ls "$corpus" | wc -l) inputs" ]
+}
