@@ -21,10 +21,15 @@
 #include "signals.h"
 
 struct command {
+	struct command *next; /* all of them, kept for the process's lifetime: */
 	int line;     /* in ATEXIT_SHIM_HANDLERS, for messages */
 	char name[4]; /* "cmd:", so that name is the entry as written */
 	char text[];  /* for /bin/sh -c */
 };
+
+/* Every command entry.  Never freed: a command runs at exit, when free()
+ * could block on a lock a crashed handler left held; kept reachable here. */
+static struct command *commands;
 
 /* The process's stdout and stderr as they were at start-up: many programs
  * close their own at exit (coreutils' close_stdout), and a command must
@@ -171,6 +176,8 @@ static void register_command(const struct handler_entry *e)
 	struct command *c = malloc(sizeof *c + e->text_len + 1);
 	if (c == NULL)
 		return;
+	c->next = commands;
+	commands = c;
 	c->line = e->line;
 	memcpy(c->name, "cmd:", 4);
 	memcpy(c->text, e->text, e->text_len);

@@ -16,9 +16,12 @@
 static uintptr_t new_key(const struct registry *r)
 {
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): getauxval returns the address as an integer */
-	const uint64_t *random = (const uint64_t *)getauxval(AT_RANDOM);
-	if (random != NULL)
+	const unsigned char *bytes = (const unsigned char *)getauxval(AT_RANDOM);
+	if (bytes != NULL) {
+		uint64_t random[2]; /* copied: the kernel does not align them (found by UBSan) */
+		__builtin_memcpy(random, bytes, sizeof random);
 		return random[0] ^ registry_rotate_left(random[1], 32);
+	}
 	return (uintptr_t)r ^ 0x9e3779b97f4a7c15u; /* no auxv: ASLR is all there is */
 }
 

@@ -11,3 +11,11 @@ load helper
 	[ "$status" -eq 0 ]
 	[ "$output" = "replayed $(ls "$corpus" | wc -l) inputs" ]
 }
+
+@test "the corpus under AddressSanitizer and UndefinedBehaviorSanitizer" {
+	local corpus
+	corpus=$(cd "$BATS_TEST_DIRNAME/fuzz-corpus" && pwd)
+	run "$BUILDDIR/tests/fuzz/replay_sanitized" "$corpus"/*
+	[ "$status" -eq 0 ]
+	[ "$output" = "replayed $(ls "$corpus" | wc -l) inputs" ]
+}

@@ -8,3 +8,9 @@ load helper
 	[ "$status" -eq 0 ]
 	[ "$output" = "registry: all checks passed" ]
 }
+
+@test "registry unit checks under AddressSanitizer and UndefinedBehaviorSanitizer" {
+	run "$FIXTURES/registry_unit_sanitized"
+	[ "$status" -eq 0 ]
+	[ "$output" = "registry: all checks passed" ]
+}

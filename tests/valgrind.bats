@@ -35,3 +35,12 @@ memcheck()
 	[ "$status" -eq 0 ]
 	[ ! -s "$BATS_TEST_TMPDIR/memcheck" ]
 }
+
+@test "memcheck: environment handlers, the C API's run, tracing" {
+	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	# (no fn: entry: valgrind's launcher, a shell script, would resolve it too)
+	ATEXIT_SHIM_HANDLERS=$'cmd:true\ncmd:exit 0' ATEXIT_SHIM_TRACE="$BATS_TEST_TMPDIR/trace" \
+		ATEXIT_SHIM_TRACE_FORMAT=json run memcheck "$FIXTURES/exitprobe" api=a run on_exit=b/exit:3 exit=0
+	[ "$status" -eq 3 ]
+	[ ! -s "$BATS_TEST_TMPDIR/memcheck" ]
+}
