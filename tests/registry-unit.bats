@@ -14,3 +14,11 @@ load helper
 	[ "$status" -eq 0 ]
 	[ "$output" = "registry: all checks passed" ]
 }
+
+@test "line builder (reports and trace events): numbers, truncation, plain and under ASan+UBSan" {
+	run "$FIXTURES/report_unit"
+	[ "$output" = "report: all checks passed" ]
+	run "$FIXTURES/report_unit_sanitized"
+	[ "$status" -eq 0 ]
+	[ "$output" = "report: all checks passed" ]
+}
