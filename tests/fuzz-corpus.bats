@@ -4,18 +4,20 @@
 
 load helper
 
-@test "the configuration parser survives every input of the fuzz corpus" {
+# Replays every corpus input with the given build of the replayer.
+replay_corpus()
+{
 	local corpus
 	corpus=$(cd "$BATS_TEST_DIRNAME/fuzz-corpus" && pwd)
-	run "$BUILDDIR/tests/fuzz/replay" "$corpus"/*
+	run "$BUILDDIR/tests/fuzz/$1" "$corpus"/*
 	[ "$status" -eq 0 ]
 	[ "$output" = "replayed $(ls "$corpus" | wc -l) inputs" ]
 }
 
+@test "the configuration parser survives every input of the fuzz corpus" {
+	replay_corpus replay
+}
+
 @test "the corpus under AddressSanitizer and UndefinedBehaviorSanitizer" {
-	local corpus
-	corpus=$(cd "$BATS_TEST_DIRNAME/fuzz-corpus" && pwd)
-	run "$BUILDDIR/tests/fuzz/replay_sanitized" "$corpus"/*
-	[ "$status" -eq 0 ]
-	[ "$output" = "replayed $(ls "$corpus" | wc -l) inputs" ]
+	replay_corpus replay_sanitized
 }
