@@ -35,8 +35,11 @@ static void exit_sequence(void *unused, int status)
 	(void)unused;
 	started = true;
 	int now = runner_run_exit(status, program_first_seq);
-	if (loader_fini != NULL)
+	if (loader_fini != NULL) {
+		runner_libraries_finalizing(true);
 		loader_fini();
+		runner_libraries_finalizing(false);
+	}
 	finish(now, status);
 }
 

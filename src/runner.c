@@ -41,6 +41,7 @@ struct run {
 	struct failure *failure;       /* where failures are saved */
 	const struct handler *handler; /* the one being run (the pass's own variable) */
 	uint64_t started_us;           /* when it started, when tracing */
+	struct watchdog_outer timed;   /* the timed handler this pass runs inside, if any */
 	struct catch_pass catch;
 	sigjmp_buf resume;             /* where a failed handler's pass goes on */
 };
@@ -55,6 +56,12 @@ static struct {
 } exiting;
 
 static int no_status; /* what __cxa_finalize and atexit_shim_run give handlers: 0 */
+static atomic_bool libraries_finalizing; /* the loader's _dl_fini is running */
+
+void runner_libraries_finalizing(bool running)
+{
+	atomic_store(&libraries_finalizing, running);
+}
 static bool crash_catching = true;
 static const char *skip_globs; /* ATEXIT_SHIM_SKIP */
 
@@ -224,6 +231,7 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 	run->failure = failure;
 	run->handler = first;
 	run->started_us = 0;
+	run->timed.armed = false;
 	run->owns_watchdog = catches_crashes && watchdog_limit() != 0 && watchdog_begin();
 	if (catches_crashes)
 		catch_begin(&run->catch);
@@ -269,10 +277,11 @@ static void call_carefully(struct run *run, const struct handler *h, int status)
 		trace_run(h);
 		run->started_us = trace_now_us();
 	}
+	run->timed.armed = false;
 	if (run->catches_crashes)
-		watchdog_arm();
+		watchdog_arm(&run->timed);
 	call(h, status);
-	watchdog_disarm();
+	watchdog_disarm(&run->timed);
 	if (trace_on())
 		trace_done(h, run->started_us, "ok", 0);
 }
@@ -295,7 +304,7 @@ static void pop_pass(struct run *run, uint64_t min_seq, int *status, struct fail
 	if (sigsetjmp(run->resume, 1) == 0)
 		call_carefully(run, &h, *status);
 	else
-		watchdog_disarm();
+		watchdog_disarm(&run->timed);
 	if (!careful(run))
 		while (registry_pop(&shim_registry, min_seq, &h))
 			call(&h, *status);
@@ -387,10 +396,11 @@ void runner_finalize(void *dso)
 {
 	struct finalize_scope scope = { .dso = dso };
 	bool in_exit = exiting_here();
-	/* At exit nothing is unmapped: library destructors keep their native
-	 * order.  At a dlclose, code registered without the library's handle
-	 * (on_exit, a NULL handle) must run now or never (FreeBSD's rule). */
-	if (dso != NULL && !in_exit) {
+	/* While _dl_fini runs nothing is unmapped: library destructors keep
+	 * their native order.  At a dlclose (a handler's, during the exit, too),
+	 * code registered without the library's handle (on_exit, a NULL handle)
+	 * must run now or never (FreeBSD's rule). */
+	if (dso != NULL && !atomic_load(&libraries_finalizing)) {
 		dso_span_find(dso, &scope.span);
 		if (trace_on())
 			trace_finalize(dso);
@@ -406,7 +416,7 @@ void runner_finalize(void *dso)
 	if (sigsetjmp(run.resume, 1) == 0)
 		call_carefully(&run, &h, 0);
 	else
-		watchdog_disarm();
+		watchdog_disarm(&run.timed);
 	while (registry_take(&shim_registry, in_scope, &scope, &h))
 		call_carefully(&run, &h, 0);
 	end_pass(&run);

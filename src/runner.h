@@ -13,6 +13,7 @@
 #ifndef ATEXIT_SHIM_RUNNER_H
 #define ATEXIT_SHIM_RUNNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,10 @@ void runner_finish_exit(int status);
 /* __cxa_finalize(dso): runs dso's own handlers (status 0); at a dlclose,
  * also those whose code lies in the library being unloaded. */
 void runner_finalize(void *dso);
+
+/* The loader's _dl_fini runs library destructors (true) or has finished:
+ * while it runs, nothing is unmapped and __cxa_finalize keeps glibc's rule. */
+void runner_libraries_finalizing(bool running);
 
 /* atexit_shim_run(): every handler now, with the runner's reports.  0, or
  * the last failure as a shell would show it (n, or 128 + signal). */

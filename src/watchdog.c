@@ -56,17 +56,39 @@ static void set(uint64_t ns)
 	timer_settime(local.timer, 0, &when, NULL);
 }
 
-void watchdog_arm(void)
+static uint64_t now_ns(void)
 {
-	if (local.exists) {
-		local.armed = true;
-		set(limit_ns);
-	}
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-void watchdog_disarm(void)
+void watchdog_arm(struct watchdog_outer *outer)
 {
-	if (local.exists && local.armed) {
+	outer->armed = false;
+	if (!local.exists)
+		return;
+	if (local.armed) {
+		struct itimerspec left;
+		timer_gettime(local.timer, &left);
+		outer->armed = true;
+		outer->remaining_ns = (uint64_t)left.it_value.tv_sec * 1000000000u + (uint64_t)left.it_value.tv_nsec;
+		outer->since_ns = now_ns();
+	}
+	local.armed = true;
+	set(limit_ns);
+}
+
+void watchdog_disarm(const struct watchdog_outer *outer)
+{
+	if (!local.exists)
+		return;
+	if (outer->armed) {
+		uint64_t spent = now_ns() - outer->since_ns;
+		local.armed = true;
+		/* 1 ns: the outer handler's time ran out meanwhile: fire now */
+		set(outer->remaining_ns > spent ? outer->remaining_ns - spent : 1);
+	} else if (local.armed) {
 		local.armed = false;
 		set(0);
 	}

@@ -23,8 +23,17 @@ uint64_t watchdog_limit(void); /* 0: no limit */
 bool watchdog_begin(void);
 void watchdog_end(void);
 
-void watchdog_arm(void);
-void watchdog_disarm(void);
+/* Passes nest (a handler can dlclose a library whose handlers then run
+ * inside it), so arming saves the state of any handler already being timed
+ * in this thread, and disarming gives that handler back its remaining time
+ * (less what the inner one took). */
+struct watchdog_outer {
+	bool armed;
+	uint64_t remaining_ns, since_ns;
+};
+
+void watchdog_arm(struct watchdog_outer *outer);
+void watchdog_disarm(const struct watchdog_outer *outer);
 /* Whether this thread's timer has fired for the handler now running. */
 bool watchdog_expired(void);
 

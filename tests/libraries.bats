@@ -100,3 +100,12 @@ load helper
 		'main: program destructor' 'early: library destructor' 'early: destructor calls exit' \
 		'early: on_exit from constructor status=8' 'early: atexit from constructor')" ]
 }
+
+@test "shim only: a library a handler dlcloses during the exit runs its on_exit handlers then" {
+	# glibc would call them later, from unmapped code; the shim runs them
+	# while the code is still there, also during the exit.
+	run with_shim "$FIXTURES/exitprobe" on_exit=a "on_exit=b/dlclose:$FIXTURES/.libs/libplugin_on_exit.so" exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 'on_exit b status=0' 'plugin: started' 'plugin: cxa handler with a NULL handle, arg=y' \
+		'plugin: on_exit handler status=0 arg=x' "handler's dlclose done" 'on_exit a status=0')" ]
+}

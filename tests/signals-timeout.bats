@@ -23,6 +23,15 @@ ending_with() { ending_under_shim env "$@"; }
 	[ "$(out)" = "$(printf '%s\n' 'on_exit b status=0' 'on_exit a status=124')" ]
 }
 
+@test "TIMEOUT: a handler that dlcloses a library (whose handlers run inside it) and then hangs is still abandoned" {
+	local start=$SECONDS
+	run ending_with ATEXIT_SHIM_TIMEOUT=0.5 "$FIXTURES/exitprobe" on_exit=a "on_exit=b/dlclose-hang:$FIXTURES/.libs/libplugin_on_exit.so" exit=0
+	[ "$output" = "exit 124" ]
+	[ $((SECONDS - start)) -lt 10 ]
+	grep -q 'plugin: on_exit handler' "$BATS_TEST_TMPDIR/out"
+	grep -q 'on_exit a status=124' "$BATS_TEST_TMPDIR/out"
+}
+
 @test "TIMEOUT: handlers within the limit are untouched, and so is the program's own alarm()" {
 	run ending_with ATEXIT_SHIM_TIMEOUT=5 "$FIXTURES/exitprobe" alarm=1 sleep=2 on_exit=a exit=3
 	[ "$output" = "exit 3" ]
