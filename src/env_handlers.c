@@ -189,10 +189,8 @@ static void register_command(const struct handler_entry *e)
 static void complain_fn(const struct handler_entry *e, const char *what, const char *why)
 {
 	struct line l = { 0 };
-	char number[16];
-	snprintf(number, sizeof number, "%d", e->line);
 	line_add(&l, "atexit-shim: ATEXIT_SHIM_HANDLERS line ");
-	line_add(&l, number);
+	line_add_decimal(&l, e->line);
 	line_add(&l, ": ");
 	line_add(&l, what);
 	line_add(&l, ": ");

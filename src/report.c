@@ -4,7 +4,11 @@
 
 #include <dlfcn.h>
 #include <execinfo.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <unistd.h>
+
+extern char *program_invocation_name;
 
 void line_add(struct line *l, const char *s)
 {
@@ -100,22 +104,65 @@ const char *flavour_name(enum flavour flavour)
 	return "unknown";
 }
 
+/* Symbols by address, replaced round-robin.  The strings dladdr gives stay
+ * valid while the object is loaded, and an unloaded object's handlers are
+ * gone with it.  An entry is published address last (release); a reader
+ * copies it and checks the address again, so a concurrent writer can only
+ * make it resolve afresh, never read a half-written entry. */
+#define SYMBOLS 64
+static struct cached_symbol {
+	_Atomic(const void *) address;
+	struct symbol symbol;
+} cache[SYMBOLS];
+static atomic_uint next_entry;
+
+static bool cached(const void *address, struct symbol *out)
+{
+	for (unsigned i = 0; i < SYMBOLS; i++) {
+		if (atomic_load_explicit(&cache[i].address, memory_order_acquire) != address)
+			continue;
+		*out = cache[i].symbol;
+		atomic_thread_fence(memory_order_acquire);
+		if (atomic_load_explicit(&cache[i].address, memory_order_relaxed) == address)
+			return true;
+	}
+	return false;
+}
+
+void symbol_of(const void *address, struct symbol *out)
+{
+	if (address != NULL && cached(address, out))
+		return;
+	*out = (struct symbol){ .offset = (uintptr_t)address };
+	Dl_info info;
+	if (dladdr(address, &info) != 0) {
+		out->library = info.dli_fname != NULL && info.dli_fname[0] != '\0' ? info.dli_fname
+		                                                                   : program_invocation_name;
+		out->offset = (uintptr_t)address - (uintptr_t)info.dli_fbase;
+		/* dladdr names the nearest exported symbol below: only an exact hit is this one */
+		if (info.dli_sname != NULL && info.dli_saddr == address)
+			out->name = info.dli_sname;
+	}
+	struct cached_symbol *entry = &cache[atomic_fetch_add(&next_entry, 1) % SYMBOLS];
+	atomic_store_explicit(&entry->address, NULL, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	entry->symbol = *out;
+	atomic_store_explicit(&entry->address, address, memory_order_release);
+}
+
 void line_add_handler(struct line *l, const struct handler *h)
 {
-	Dl_info info;
-	uintptr_t address = (uintptr_t)h->fn;
-	if (dladdr((const void *)h->fn, &info) != 0 && info.dli_fname != NULL) {
-		/* dladdr names the nearest exported symbol below: only an exact hit is this one */
-		if (info.dli_sname != NULL && (uintptr_t)info.dli_saddr == address) {
-			line_add(l, info.dli_sname);
+	struct symbol s;
+	symbol_of((const void *)h->fn, &s);
+	if (s.library != NULL) {
+		if (s.name != NULL) {
+			line_add(l, s.name);
 			line_add(l, " in ");
 		}
-		line_add(l, info.dli_fname[0] != '\0' ? info.dli_fname : "the main program");
+		line_add(l, s.library);
 		line_add(l, "+");
-		line_add_hex(l, address - (uintptr_t)info.dli_fbase);
-	} else {
-		line_add_hex(l, address);
 	}
+	line_add_hex(l, s.offset);
 	line_add(l, " (");
 	line_add(l, flavour_name(h->flavour));
 	line_add(l, ", registration ");

@@ -26,6 +26,16 @@ void line_write(struct line *l, int fd);
 
 const char *flavour_name(enum flavour flavour);
 
+/* What a handler's address is, for people: the one rule every report, trace
+ * event and ATEXIT_SHIM_SKIP match uses.  Resolved with dladdr once per
+ * address (a small cache), lock-free, so that a signal handler may ask too. */
+struct symbol {
+	const char *name;    /* an exported symbol starting exactly there; NULL if none */
+	const char *library; /* the object's file (the program's name for the program); NULL if none */
+	uintptr_t offset;    /* from the object's base; the address itself if none */
+};
+void symbol_of(const void *address, struct symbol *out);
+
 /* "symbol in library+0xoffset (flavour, registration N)", the symbol from
  * dladdr when one starts exactly at the handler; else without it. */
 void line_add_handler(struct line *l, const struct handler *h);

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "runner.h"
 
-#include <dlfcn.h>
 #include <fnmatch.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -250,15 +249,15 @@ static void end_pass(struct run *run)
 /* ATEXIT_SHIM_SKIP: a handler whose exported symbol matches a glob. */
 static bool skipped(const struct handler *h)
 {
-	Dl_info info;
-	if (dladdr((const void *)h->fn, &info) == 0 || info.dli_sname == NULL ||
-	    info.dli_saddr != (void *)h->fn)
+	struct symbol s;
+	symbol_of((const void *)h->fn, &s);
+	if (s.name == NULL)
 		return false;
 	for (const char *p = skip_globs; *p != '\0';) {
 		char glob[256];
 		size_t len = strcspn(p, ",");
 		snprintf(glob, sizeof glob, "%.*s", (int)len, p);
-		if (fnmatch(glob, info.dli_sname, 0) == 0)
+		if (fnmatch(glob, s.name, 0) == 0)
 			return true;
 		p += len + (p[len] == ',');
 	}

@@ -13,42 +13,13 @@
 #include "env_handlers.h"
 #include "report.h"
 
-extern char *program_invocation_name;
+extern char *program_invocation_name; /* the init event's "program" */
 
 static struct {
 	int fd;            /* -1: off */
 	bool json;
 	long pid;          /* refreshed in a forked child */
 } trace = { .fd = -1 };
-
-/* Symbols by address, filled as handlers are seen: a few dozen entries,
- * replaced round-robin.  The strings dladdr gives stay valid while the
- * object is loaded, and an unloaded object's handlers are gone with it. */
-#define SYMBOLS 64
-static struct symbol {
-	const void *address;
-	const char *name;    /* NULL when no exported symbol starts there */
-	const char *library;
-	uintptr_t offset;
-} symbols[SYMBOLS];
-static unsigned next_symbol;
-
-static const struct symbol *resolve(const void *address)
-{
-	for (unsigned i = 0; i < SYMBOLS; i++)
-		if (symbols[i].address == address && address != NULL)
-			return &symbols[i];
-	struct symbol *s = &symbols[next_symbol++ % SYMBOLS];
-	Dl_info info;
-	*s = (struct symbol){ .address = address, .offset = (uintptr_t)address };
-	if (dladdr(address, &info) != 0) {
-		s->library = info.dli_fname != NULL && info.dli_fname[0] != '\0' ? info.dli_fname : program_invocation_name;
-		s->offset = (uintptr_t)address - (uintptr_t)info.dli_fbase;
-		if (info.dli_sname != NULL && info.dli_saddr == address)
-			s->name = info.dli_sname;
-	}
-	return s;
-}
 
 uint64_t trace_now_us(void)
 {
@@ -158,13 +129,14 @@ static void end(struct line *l)
 
 static void handler_fields(struct line *l, const struct handler *h)
 {
-	const struct symbol *s = resolve((const void *)h->fn);
+	struct symbol s;
+	symbol_of((const void *)h->fn, &s);
 	const char *command = h->flavour == FLAVOUR_ENV ? env_handlers_command(h) : NULL;
 	field_number(l, "seq", (long long)h->seq);
 	field_string(l, "flavour", flavour_name(h->flavour));
-	field_string(l, "symbol", command != NULL ? command : s->name);
-	field_string(l, "library", s->library);
-	field_hex(l, "offset", s->offset);
+	field_string(l, "symbol", command != NULL ? command : s.name);
+	field_string(l, "library", s.library);
+	field_hex(l, "offset", s.offset);
 }
 
 bool trace_start(const char *where, enum trace_format format)
@@ -208,10 +180,11 @@ void trace_unregister(const void *fn, bool any_arg, const void *arg, size_t remo
 {
 	struct line l;
 	begin(&l, "unregister");
-	const struct symbol *s = resolve(fn);
-	field_string(&l, "symbol", s->name);
-	field_string(&l, "library", s->library);
-	field_hex(&l, "offset", s->offset);
+	struct symbol s;
+	symbol_of(fn, &s);
+	field_string(&l, "symbol", s.name);
+	field_string(&l, "library", s.library);
+	field_hex(&l, "offset", s.offset);
 	if (!any_arg)
 		field_hex(&l, "arg", (uintptr_t)arg);
 	field_number(&l, "removed", (long long)removed);
