@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "environment.h"
+#include "own_fd.h"
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
@@ -31,17 +32,27 @@ struct command {
  * could block on a lock a crashed handler left held; kept reachable here. */
 static struct command *commands;
 
+/* The process that registered the entries: only there do they run at
+ * _exit (a vfork child shares its memory, a forked one its registry). */
+static long owner_pid;
+
+/* At _exit stdio's buffers are left unwritten, as natively: commands then
+ * do not flush them first. */
+static bool flush_before_commands = true;
+
 /* The process's stdout and stderr as they were at start-up: many programs
  * close their own at exit (coreutils' close_stdout), and a command must
- * still write where the user sees it.  Close-on-exec, so no child gets
- * them; kept clear of the low numbers programs reuse. */
-static int start_stdout = -1, start_stderr = -1;
+ * still write where the user sees it.  The shim's own descriptors (see
+ * own_fd.h), taken once, and only by the process that started with them. */
+static struct own_fd start_stdout = OWN_FD_NONE, start_stderr = OWN_FD_NONE;
+static bool start_fds_kept;
 
 static void keep_start_fds(void)
 {
-	if (start_stdout == -1) {
-		start_stdout = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 64);
-		start_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 64);
+	if (!start_fds_kept) {
+		start_fds_kept = true;
+		(void)own_fd_take(&start_stdout, STDOUT_FILENO, false);
+		(void)own_fd_take(&start_stderr, STDERR_FILENO, false);
 	}
 }
 
@@ -59,13 +70,16 @@ static void say(const char *what, const struct command *c, const char *how)
 	line_write(&l, STDERR_FILENO);
 }
 
-/* Where the command's fd goes: the start-up copy, or /dev/null if the
- * process had none then. */
-static void route(posix_spawn_file_actions_t *actions, int saved, int fd)
+/* Where the command's fd goes: the start-up copy; without one (a forked
+ * child closed it, or the program closed it), the process's own fd if it
+ * is still that same file; else /dev/null, never a file the program opened
+ * since (it may have taken a number that was closed at start-up). */
+static void route(posix_spawn_file_actions_t *actions, struct own_fd *start, int fd)
 {
-	if (saved >= 0)
-		posix_spawn_file_actions_adddup2(actions, saved, fd);
-	else
+	int copy = own_fd_get(start);
+	if (copy >= 0)
+		posix_spawn_file_actions_adddup2(actions, copy, fd);
+	else if (!own_fd_same_file(start, fd))
 		posix_spawn_file_actions_addopen(actions, fd, "/dev/null", O_WRONLY, 0);
 }
 
@@ -79,8 +93,8 @@ static int spawn_and_wait(const char *text, char **env)
 	posix_spawn_file_actions_t actions;
 	posix_spawn_file_actions_init(&actions);
 	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	route(&actions, start_stdout, STDOUT_FILENO);
-	route(&actions, start_stderr, STDERR_FILENO);
+	route(&actions, &start_stdout, STDOUT_FILENO);
+	route(&actions, &start_stderr, STDERR_FILENO);
 
 	posix_spawnattr_t attr;
 	posix_spawnattr_init(&attr);
@@ -107,7 +121,8 @@ static int spawn_and_wait(const char *text, char **env)
 		}
 	}
 
-	char *argv[] = { (char *)"sh", (char *)"-c", (char *)text, NULL };
+	/* "--": a command starting with '-' is a command, not an option */
+	char *argv[] = { (char *)"sh", (char *)"-c", (char *)"--", (char *)text, NULL };
 	pid_t pid;
 	int wstatus = -1;
 	int err = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, env);
@@ -139,7 +154,8 @@ static void run_command(void *arg, int status)
 	const char *extra[] = { status_var, pid_var, error_var };
 
 	/* What the program printed comes before what the command prints. */
-	fflush(NULL);
+	if (flush_before_commands)
+		fflush(NULL);
 	size_t bytes;
 	char **env = environment_for_command(extra, 3, &bytes);
 	int saved_errno = errno;
@@ -227,6 +243,7 @@ static void register_function(const struct handler_entry *e)
 
 void env_handlers_register(const char *entries)
 {
+	owner_pid = (long)getpid();
 	struct handler_entry e = { .line = 0 };
 	const char *cursor = entries;
 	char problem[256];
@@ -255,7 +272,19 @@ static bool from_environment(const struct handler *h, const void *ctx)
 	return h->flavour == FLAVOUR_ENV;
 }
 
-void env_handlers_forget(void)
+bool env_handlers_before_exit_now(void)
 {
-	registry_remove(&shim_registry, from_environment, NULL);
+	if (owner_pid == 0 || owner_pid != (long)getpid())
+		return false;
+	flush_before_commands = false;
+	return true;
+}
+
+void env_handlers_after_fork(bool keep_entries)
+{
+	/* A daemon forked without exec must not hold its caller's stdout. */
+	own_fd_close(&start_stdout);
+	own_fd_close(&start_stderr);
+	if (!keep_entries)
+		registry_remove(&shim_registry, from_environment, NULL);
 }

@@ -3,9 +3,11 @@
  * library is hidden (see libatexit-shim.map). */
 #define _GNU_SOURCE
 #include <assert.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "anchor.h"
+#include "env_handlers.h"
 #include "libc.h"
 #include "registry.h"
 #include "runner.h"
@@ -64,6 +66,17 @@ EXPORT void exit(int status)
 	runner_enter_exit(status);
 	anchor_exit(status);
 }
+
+/* Not taken over either: no handler of the program's runs, and stdio is not
+ * flushed.  Only the environment's entries, in the process they belong to
+ * (a root such as dash ends with _exit; a --run check must not silently
+ * never run), and the trace. */
+EXPORT void _exit(int status)
+{
+	runner_exit_now(status, env_handlers_before_exit_now());
+}
+
+EXPORT void _Exit(int status) __attribute__((alias("_exit")));
 
 /* Not taken over: glibc's list and its rules stand.  Only traced. */
 EXPORT void quick_exit(int status)

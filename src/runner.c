@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "catch.h"
+#include "libc.h"
 #include "dso_span.h"
 #include "report.h"
 #include "signals.h"
@@ -322,11 +323,13 @@ int runner_run_exit(int status, uint64_t min_seq)
 	return exiting.status;
 }
 
-static _Noreturn void die_by(int sig)
+/* flush: false at _exit, which natively leaves stdio's buffers unwritten. */
+static _Noreturn void die_by(int sig, bool flush)
 {
 	if (trace_on())
 		trace_final("signal", sig);
-	(void)fflush(NULL); /* glibc would flush only after this: no output is lost */
+	if (flush)
+		(void)fflush(NULL); /* glibc would flush only after this: no output is lost */
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigemptyset(&dfl.sa_mask);
 	sigaction(sig, &dfl, NULL);
@@ -337,16 +340,16 @@ static _Noreturn void die_by(int sig)
 	(void)raise(sig);
 	/* Unreachable for the five signals caught, but die_by must not return. */
 	// cppcheck-suppress unreachableCode
-	_exit(128 + sig);
+	libc_exit_now(128 + sig);
 }
 
 void runner_finish_exit(int status)
 {
 	if (exiting.failure.kind == FAILURE_SIGNAL)
-		die_by(exiting.failure.value);
+		die_by(exiting.failure.value, true);
 	int sig = atomic_load(&exiting.by_signal);
 	if (sig != 0 && exiting.failure.kind == FAILURE_NONE)
-		die_by(sig); /* the signal the exit was for, now that the handlers have run */
+		die_by(sig, true); /* the signal the exit was for, now that the handlers have run */
 	if (trace_on())
 		trace_final("status", status);
 }
@@ -391,10 +394,27 @@ static bool in_scope(const struct handler *h, const void *ctx)
 	return h->dso == scope->dso || dso_span_contains(&scope->span, (const void *)h->fn);
 }
 
+/* The newest handlers that wanted() selects, whatever their seq: a
+ * dlclose's, and the environment's at _exit. */
+static void take_pass(struct run *run, handler_filter *wanted, const void *ctx, bool catches_exit,
+                      int *status, struct failure *failure)
+{
+	struct handler h;
+	if (!registry_take(&shim_registry, wanted, ctx, &h))
+		return;
+	begin_pass(run, &h, catches_exit, status, failure);
+	if (sigsetjmp(run->resume, 1) == 0)
+		call_carefully(run, &h, *status);
+	else
+		watchdog_disarm(&run->timed);
+	while (registry_take(&shim_registry, wanted, ctx, &h))
+		call_carefully(run, &h, *status);
+	end_pass(run);
+}
+
 void runner_finalize(void *dso)
 {
 	struct finalize_scope scope = { .dso = dso };
-	bool in_exit = exiting_here();
 	/* While _dl_fini runs nothing is unmapped: library destructors keep
 	 * their native order.  At a dlclose (a handler's, during the exit, too),
 	 * code registered without the library's handle (on_exit, a NULL handle)
@@ -404,21 +424,39 @@ void runner_finalize(void *dso)
 		if (trace_on())
 			trace_finalize(dso);
 	}
-
-	struct handler h;
-	if (!registry_take(&shim_registry, in_scope, &scope, &h))
-		return;
 	/* During the exit, a library's handlers fail as any other: caught and
 	 * saved.  At a plain dlclose the process is not ending: natively. */
 	struct run run;
-	begin_pass(&run, &h, in_exit, &no_status, &exiting.failure);
-	if (sigsetjmp(run.resume, 1) == 0)
-		call_carefully(&run, &h, 0);
-	else
-		watchdog_disarm(&run.timed);
-	while (registry_take(&shim_registry, in_scope, &scope, &h))
-		call_carefully(&run, &h, 0);
-	end_pass(&run);
+	take_pass(&run, in_scope, &scope, exiting_here(), &no_status, &exiting.failure);
+}
+
+static bool from_environment(const struct handler *h, const void *ctx)
+{
+	(void)ctx;
+	return h->flavour == FLAVOUR_ENV;
+}
+
+void runner_exit_now(int status, bool run_environment)
+{
+	uintptr_t owner = atomic_load(&exiting.owner);
+	if (owner != 0 && owner != self()) /* another thread's exit: ends here, as natively */
+		libc_exit_now(status);
+	bool traced = trace_on() && trace_in_own_process(); /* not a vfork child, which shares our memory */
+	if (traced)
+		trace_exit(status, "_exit");
+	if (run_environment) {
+		(void)hold_exit(); /* a concurrent exit() waits for this end */
+		struct failure failure = { .kind = FAILURE_NONE };
+		struct run run;
+		take_pass(&run, from_environment, NULL, true, &status, &failure);
+		if (failure.kind == FAILURE_EXIT)
+			status = failure.value;
+		else if (failure.kind == FAILURE_SIGNAL)
+			die_by(failure.value, false);
+	}
+	if (traced)
+		trace_final("status", status);
+	libc_exit_now(status);
 }
 
 void runner_fork_child(void)

@@ -41,8 +41,7 @@ static void fork_child(void)
 {
 	runner_fork_child();
 	trace_after_fork();
-	if (!follow)
-		env_handlers_forget();
+	env_handlers_after_fork(follow);
 }
 
 static const char *lookup(const char *name, void *ctx)

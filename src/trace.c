@@ -5,21 +5,29 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "env_handlers.h"
+#include "own_fd.h"
 #include "report.h"
 
 extern char *program_invocation_name; /* the init event's "program" */
 
 static struct {
-	int fd;            /* -1: off */
+	bool on;
 	bool json;
-	long pid;          /* refreshed in a forked child */
-} trace = { .fd = -1 };
+	long pid;              /* refreshed in a forked child */
+	struct own_fd out;     /* the file, or the start-up copy of stderr */
+	bool borrowed;         /* out is the program's own fd 2 (a forked child) */
+	atomic_flag repairing; /* one thread at a time finds a lost descriptor again */
+	bool stopped;          /* lost for good */
+	char path[PATH_MAX];   /* the file; "" for stderr */
+} trace = { .out = OWN_FD_NONE, .repairing = ATOMIC_FLAG_INIT };
 
 uint64_t trace_now_us(void)
 {
@@ -30,12 +38,71 @@ uint64_t trace_now_us(void)
 
 bool trace_on(void)
 {
-	return trace.fd >= 0;
+	return trace.on;
 }
 
+bool trace_in_own_process(void)
+{
+	return trace.pid == (long)getpid();
+}
+
+/* A child forked without exec traces as its parent does, but must not hold
+ * a copy of the parent's stderr: a daemon would keep its caller's pipe open
+ * for its whole life ($(app) would wait for it).  It writes to its own fd 2
+ * while that is still the same file. */
 void trace_after_fork(void)
 {
 	trace.pid = (long)getpid();
+	if (trace.on && trace.path[0] == '\0' && !trace.borrowed) {
+		struct own_fd original = trace.out;
+		own_fd_close(&trace.out);
+		trace.out = original;
+		trace.out.fd = STDERR_FILENO;
+		trace.borrowed = true;
+	}
+}
+
+static void say_stopped(const char *why)
+{
+	struct line l = { 0 };
+	line_add(&l, "atexit-shim: tracing to '");
+	line_add(&l, trace.path);
+	line_add(&l, "' stopped: ");
+	line_add(&l, why);
+	line_write(&l, STDERR_FILENO);
+}
+
+/* The descriptor was closed by the program, and its number perhaps reused
+ * for a file of its own: open the trace file again; a lost stderr is found
+ * again only where the program's fd 2 is still the same file. */
+static void find_again(void)
+{
+	if (trace.path[0] != '\0') {
+		int fd = open(trace.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (own_fd_take(&trace.out, fd, true))
+			return;
+		trace.stopped = true;
+		say_stopped(strerror(errno));
+	} else if (!trace.borrowed && own_fd_same_file(&trace.out, STDERR_FILENO)) {
+		(void)own_fd_take(&trace.out, STDERR_FILENO, false);
+	} else {
+		trace.stopped = true; /* the stderr it was for is gone: nowhere to say so */
+	}
+}
+
+/* Where the next event goes, or -1.  A thread that finds the descriptor
+ * lost while another is finding it again drops its event. */
+static int destination(void)
+{
+	int saved_errno = errno;
+	int fd = own_fd_get(&trace.out);
+	if (fd < 0 && !trace.stopped && !atomic_flag_test_and_set(&trace.repairing)) {
+		find_again();
+		fd = trace.stopped ? -1 : trace.out.fd;
+		atomic_flag_clear(&trace.repairing);
+	}
+	errno = saved_errno;
+	return fd;
 }
 
 /* JSON string contents: quotes, backslashes and control characters escaped. */
@@ -124,7 +191,9 @@ static void end(struct line *l)
 {
 	if (trace.json)
 		line_add(l, "}");
-	line_write(l, trace.fd);
+	int fd = destination();
+	if (fd >= 0)
+		line_write(l, fd);
 }
 
 static void handler_fields(struct line *l, const struct handler *h)
@@ -144,11 +213,13 @@ bool trace_start(const char *where, enum trace_format format)
 	int saved_errno = errno;
 	trace.json = format == TRACE_JSON;
 	trace.pid = (long)getpid();
+	line_copy(trace.path, where, sizeof trace.path);
+	bool opened;
 	if (*where == '\0')
-		trace.fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 64);
+		opened = own_fd_take(&trace.out, STDERR_FILENO, false);
 	else
-		trace.fd = open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (trace.fd < 0) {
+		opened = own_fd_take(&trace.out, open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600), true);
+	if (!opened) {
 		struct line l = { 0 };
 		line_add(&l, "atexit-shim: ATEXIT_SHIM_TRACE='");
 		line_add(&l, where);
@@ -159,6 +230,7 @@ bool trace_start(const char *where, enum trace_format format)
 		errno = saved_errno;
 		return false;
 	}
+	trace.on = true;
 	struct line l;
 	begin(&l, "init");
 	field_number(&l, "ppid", (long long)getppid());

@@ -20,6 +20,8 @@
 bool trace_start(const char *where, enum trace_format format);
 bool trace_on(void);
 void trace_after_fork(void);
+/* False in a vfork child, which shares the tracing process's memory. */
+bool trace_in_own_process(void);
 
 uint64_t trace_now_us(void);
 

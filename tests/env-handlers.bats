@@ -138,3 +138,51 @@ load helper
 	printf '%s\n' "$output" | grep -q 'Begin jemalloc statistics'
 	printf '%s\n' "$output" | grep -qx done
 }
+
+@test "a root that ends with _exit (dash) still runs --run, and a failing check sets the status" {
+	cd "$BATS_TEST_TMPDIR"
+	run shim --run='test ! -e app.lock' -- sh -c 'touch app.lock; true'
+	[ "$status" -eq 1 ]
+	[ "$output" = "atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 1, cmd:test ! -e app.lock) failed with status 1" ]
+	rm app.lock
+	run shim --run='test ! -e app.lock' -- sh -c 'touch app.lock; rm app.lock'
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "_exit and _Exit: the environment's entries run with that status; the program's handlers and stdio buffers stay as natively" {
+	local how
+	for how in _exit _Exit; do
+		# stdout is a pipe here: "buffered" is in stdio's buffer, which _exit drops
+		run shim --run='echo "run: status $ATEXIT_SHIM_STATUS"' -- "$FIXTURES/exitprobe" on_exit=a atexit=1 print=buffered "$how=3"
+		[ "$status" -eq 3 ]
+		[ "$output" = "run: status 3" ]
+		run shim --run='exit 9' -- "$FIXTURES/exitprobe" "$how=3"
+		[ "$status" -eq 9 ]
+	done
+}
+
+@test "_exit runs the entries in the root only: not in a vfork child, nor a forked one (--follow or not)" {
+	local follow ran=$BATS_TEST_TMPDIR/ran root=$BATS_TEST_TMPDIR/root
+	for follow in "" --follow; do
+		rm -f "$ran"
+		# (stdout is lost with _exit: the evidence goes to files)
+		# shellcheck disable=SC2016
+		run sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$root" "$WRAPPER" $follow --run="echo \$ATEXIT_SHIM_PID >>$ran" -- \
+			"$FIXTURES/exitprobe" vfork=5 fork _exit=6
+		[ "$status" -eq 6 ]
+		[ "$(cat "$ran")" = "$(cat "$root")" ]
+	done
+}
+
+@test "a _exit end is traced as an exit event with how _exit, then final" {
+	local trace=$BATS_TEST_TMPDIR/trace
+	run shim --trace="$trace" --json --run=true -- sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	run python3 -c '
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+print(" ".join(e["event"] + ("=" + e["how"] if "how" in e else "") for e in events if e["event"] != "register"))
+print(events[-1].get("status"))' "$trace"
+	[ "$output" = "$(printf '%s\n' 'init exit=_exit run done final' 4)" ]
+}

@@ -11,7 +11,7 @@ load helper
 
 @test "the library exports the interposed symbols and the C API, nothing else" {
 	run sh -c "nm -D --defined-only '$SHIM_LIB' | awk '{print \$3}' | sort"
-	[ "$output" = "$(printf '%s\n' __cxa_atexit __cxa_finalize __libc_start_main atexit \
+	[ "$output" = "$(printf '%s\n' _Exit __cxa_atexit __cxa_finalize __libc_start_main _exit atexit \
 		atexit_shim_clear atexit_shim_count atexit_shim_register atexit_shim_run \
 		atexit_shim_unregister atexit_shim_unregister_arg exit on_exit quick_exit)" ]
 }

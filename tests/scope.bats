@@ -32,12 +32,12 @@ load helper
 	[ "$(printf '%s\n' "$output" | grep -c '^done in')" -eq 3 ]
 }
 
-@test "a shell that forks its command and ends with _exit (dash) runs no handler of its own" {
-	run shim --run='echo done' -- sh -c "$FIXTURES/exitprobe print=app exit=0; true"
-	[ "$output" = app ]
-	# with bash, which ends with exit(), the command runs
-	run shim --run='echo done' -- bash -c "$FIXTURES/exitprobe print=app exit=0; true"
-	[ "$output" = "$(printf '%s\n' app done)" ]
+@test "a shell that forks its command and ends with _exit (dash) runs the --run command, as bash does" {
+	run shim --run='echo "done $ATEXIT_SHIM_STATUS"' -- sh -c "$FIXTURES/exitprobe print=app exit=0; true"
+	[ "$output" = "$(printf '%s\n' app 'done 0')" ]
+	# bash ends with exit()
+	run shim --run='echo "done $ATEXIT_SHIM_STATUS"' -- bash -c "$FIXTURES/exitprobe print=app exit=0; true"
+	[ "$output" = "$(printf '%s\n' app 'done 0')" ]
 }
 
 @test "a child forked without exec keeps the registry but not the environment handlers" {

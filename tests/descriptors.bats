@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# The shim's own descriptors (contract: ATEXIT_SHIM_TRACE): never 0-2, high,
+# close-on-exec, checked before each use, not held by forked children.
+
+load helper
+
+@test "a trace file does not take a closed stdout: ls >&- still fails as natively" {
+	run bash -c 'ls / >&-'
+	local native_status=$status native_output=$output
+	[ "$native_status" -eq 2 ]
+	[[ "$native_output" == *"write error"* ]]
+	local trace=$BATS_TEST_TMPDIR/trace
+	run bash -c '"$0" --trace="$1" -- ls / >&-' "$WRAPPER" "$trace"
+	[ "$status" -eq "$native_status" ]
+	[ "$output" = "$native_output" ]
+	! grep -q '^bin$\|^usr$' "$trace"
+	grep -q ' final status=2$' "$trace"
+}
+
+@test "a trace file does not take a closed stderr: the program's errors are not in the trace" {
+	local trace=$BATS_TEST_TMPDIR/trace
+	run bash -c '"$0" --trace="$1" -- ls /nonexistent-dir 2>&-' "$WRAPPER" "$trace"
+	[ "$status" -eq 2 ]
+	! grep -q 'nonexistent-dir' "$trace"
+	grep -q ' final status=2$' "$trace"
+}
+
+# A program that closes every descriptor above 2 (as daemons do), opens a
+# data file, makes every number the shim could have held a copy of it, and
+# writes one line: the file must hold that line alone.  It is the root.
+closing_program()
+{
+	cat >"$BATS_TEST_TMPDIR/closing.py" <<'PY'
+import os, resource, sys
+os.closerange(3, 65536)
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+limit = min(resource.getrlimit(resource.RLIMIT_NOFILE)[0], 1024)
+for n in list(range(fd + 1, 80)) + list(range(limit - 40, limit - 8)):
+    os.dup2(fd, n)
+os.write(fd, b"data\n")
+sys.exit(int(sys.argv[2]))
+PY
+	echo "$BATS_TEST_TMPDIR/closing.py"
+}
+
+@test "a program that closes the trace file and reuses its number finds only its own bytes" {
+	local trace=$BATS_TEST_TMPDIR/trace data=$BATS_TEST_TMPDIR/data
+	run shim --trace="$trace" -- /usr/bin/python3 "$(closing_program)" "$data" 3
+	[ "$status" -eq 3 ]
+	[ "$(cat "$data")" = data ]
+	# the trace went on in its own file, opened again
+	grep -q ' exit status=3 how=' "$trace"
+	grep -q ' final status=3$' "$trace"
+}
+
+@test "same for a JSON trace to stderr, and for --run's copies of stdout and stderr" {
+	local data=$BATS_TEST_TMPDIR/data
+	run shim --trace --json --run='echo "run: status $ATEXIT_SHIM_STATUS"' -- /usr/bin/python3 "$(closing_program)" "$data" 4
+	[ "$status" -eq 4 ]
+	[ "$(cat "$data")" = data ]
+	[[ "$output" == *"run: status 4"* ]]
+	[[ "$output" == *'"event":"final","t_us":'*'"status":4}'* ]]
+}
+
+@test "the shim's descriptors are high and close-on-exec" {
+	local trace=$BATS_TEST_TMPDIR/trace
+	# the process's own table, and a child's (started with fork and exec)
+	local list='ls /proc/$$/fd; echo --; ls /proc/self/fd; true'
+	local native shimmed
+	native=$(bash -c "$list")
+	shimmed=$(shim --trace="$trace" --run=true -- bash -c "$list")
+	# the child's tables are the same: nothing of the shim's is inherited
+	[ "${shimmed##*--}" = "${native##*--}" ]
+	# the process has three more: the trace file, the copies of stdout and stderr
+	local extra
+	extra=$(comm -13 <(echo "${native%%--*}" | sort) <(echo "${shimmed%%--*}" | sort) | grep .)
+	[ "$(echo "$extra" | wc -l)" -eq 3 ]
+	local n
+	for n in $extra; do
+		[ "$n" -gt 255 ]
+	done
+}
+
+# Starts a daemon the way C programs do, without exec: it forks, the child
+# detaches from the caller's stdout and stderr and waits (up to 30 s) for a
+# file to appear, then leaves a file "ended"; the parent exits at once.
+daemon_program()
+{
+	cat >"$BATS_TEST_TMPDIR/daemon.py" <<'PY'
+import os, sys, time
+pid = os.fork()
+if pid == 0:
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    for _ in range(300):
+        if os.path.exists(sys.argv[1]):
+            break
+        time.sleep(0.1)
+    open(sys.argv[1] + ".ended", "w").close()
+    os._exit(0)
+PY
+	echo "$BATS_TEST_TMPDIR/daemon.py"
+}
+
+@test "a daemon forked without exec does not hold the caller's pipe (--run, --trace to stderr)" {
+	local daemon options stop=$BATS_TEST_TMPDIR/stop
+	daemon=$(daemon_program)
+	for options in --run=true --trace "--trace --json" "--run=true --follow"; do
+		rm -f "$stop" "$stop.ended"
+		# $(...) returns when every writer of its pipe has closed it
+		# shellcheck disable=SC2086
+		: "$(shim $options -- /usr/bin/python3 "$daemon" "$stop" 2>&1)"
+		local alive=yes
+		[ -e "$stop.ended" ] && alive=no
+		touch "$stop"
+		echo "options $options: daemon alive after \$(...) returned: $alive"
+		[ "$alive" = yes ]
+	done
+}
