@@ -171,7 +171,7 @@ static void field_string(struct line *l, const char *name, const char *value)
 	if (trace.json)
 		add_json(l, value);
 	else
-		line_add(l, value);
+		line_add_escaped(l, value); /* one event, one line */
 	if (trace.json)
 		line_add(l, "\"");
 }

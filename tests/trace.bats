@@ -161,3 +161,17 @@ PY
 	run json_path_check "$(printf '\xff%.0s' {1..250})"
 	[ "$output" = ok ]
 }
+
+@test "text: a path or command holding a newline or control characters still gives one line per event" {
+	local dir=$BATS_TEST_TMPDIR/$'new\nline\tand\x1besc' trace=$BATS_TEST_TMPDIR/trace.txt
+	mkdir "$dir" && cp "$FIXTURES/exitprobe" "$dir/"
+	run shim --trace="$trace" --run=$'true #\r\x7f' -- "$dir/exitprobe" exported on_exit=a exit=0
+	[ "$status" -eq 0 ]
+	# init; 3 registrations; exit; run and done for each of the 3; final
+	[ "$(wc -l <"$trace")" -eq 12 ]
+	[ "$(grep -c '^atexit-shim\[[0-9]*\] [0-9]*\.[0-9]\{6\} [a-z_]* ' "$trace")" -eq 12 ]
+	grep -qF ' init ppid=' "$trace"
+	grep -q ' program=.*/new\\nline\\tand\\x1besc/exitprobe$' "$trace"
+	grep -q ' register seq=3 flavour=on_exit library=.*/new\\nline\\tand\\x1besc/exitprobe offset=' "$trace"
+	grep -q ' register seq=1 flavour=ATEXIT_SHIM_HANDLERS symbol=cmd:true #\\x0d\\x7f library=' "$trace"
+}
