@@ -64,7 +64,7 @@ static void say(const char *what, const struct command *c, const char *how)
 	line_add(&l, " (ATEXIT_SHIM_HANDLERS line ");
 	line_add_decimal(&l, c->line);
 	line_add(&l, ", cmd:");
-	line_add(&l, c->text);
+	line_add_escaped(&l, c->text);
 	line_add(&l, ") ");
 	line_add(&l, how);
 	line_write(&l, STDERR_FILENO);
@@ -208,9 +208,9 @@ static void complain_fn(const struct handler_entry *e, const char *what, const c
 	line_add(&l, "atexit-shim: ATEXIT_SHIM_HANDLERS line ");
 	line_add_decimal(&l, e->line);
 	line_add(&l, ": ");
-	line_add(&l, what);
+	line_add_escaped(&l, what);
 	line_add(&l, ": ");
-	line_add(&l, why != NULL ? why : "not found");
+	line_add_escaped(&l, why != NULL ? why : "not found"); /* dlerror's names the file */
 	line_add(&l, "; ignored");
 	line_write(&l, STDERR_FILENO);
 }

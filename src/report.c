@@ -6,6 +6,7 @@
 #include <execinfo.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <string.h>
 #include <unistd.h>
 
 extern char *program_invocation_name;
@@ -17,6 +18,42 @@ void line_add(struct line *l, const char *s)
 	/* one byte is kept for the newline */
 	while (*s != '\0' && l->len < sizeof l->text - 1)
 		l->text[l->len++] = *s++;
+}
+
+/* A control character or DEL as an escape a reader can see: \n, \t or
+ * \xNN, NUL-terminated in unit; any other byte as it is. */
+static void escape_control(unsigned char c, char unit[5])
+{
+	static const char hex[] = "0123456789abcdef";
+	unit[0] = '\\';
+	unit[2] = '\0';
+	if (c == '\n') {
+		unit[1] = 'n';
+	} else if (c == '\t') {
+		unit[1] = 't';
+	} else if (c < 0x20 || c == 0x7f) {
+		unit[1] = 'x';
+		unit[2] = hex[c >> 4];
+		unit[3] = hex[c & 15];
+		unit[4] = '\0';
+	} else {
+		unit[0] = (char)c;
+		unit[1] = '\0';
+	}
+}
+
+void line_add_escaped(struct line *l, const char *s)
+{
+	if (s == NULL)
+		s = "?";
+	for (; *s != '\0'; s++) {
+		char unit[5];
+		escape_control((unsigned char)*s, unit);
+		/* a value too long is cut between characters, not inside an escape */
+		if (l->len + strlen(unit) >= sizeof l->text)
+			return;
+		line_add(l, unit);
+	}
 }
 
 void line_copy(char *out, const char *s, size_t size)
@@ -156,10 +193,10 @@ void line_add_handler(struct line *l, const struct handler *h)
 	symbol_of((const void *)h->fn, &s);
 	if (s.library != NULL) {
 		if (s.name != NULL) {
-			line_add(l, s.name);
+			line_add_escaped(l, s.name);
 			line_add(l, " in ");
 		}
-		line_add(l, s.library);
+		line_add_escaped(l, s.library);
 		line_add(l, "+");
 	}
 	line_add_hex(l, s.offset);

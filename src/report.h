@@ -15,6 +15,10 @@ struct line {
 };
 
 void line_add(struct line *l, const char *s);
+/* Adds a value from outside (a path, a symbol, a command) to a line that
+ * must stay one line whatever the value holds: control characters and DEL
+ * shown as \n, \t or \xNN, everything else as it is; NULL: "?". */
+void line_add_escaped(struct line *l, const char *s);
 void line_add_decimal(struct line *l, long long v);
 void line_add_hex(struct line *l, uintptr_t v);
 /* Nanoseconds as seconds, with up to three decimals: "1.5". */

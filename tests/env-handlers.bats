@@ -83,6 +83,15 @@ load helper
 	[ "$output" = "$(printf '%s\n' main 'atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 1, cmd:exit 4) failed with status 4')" ]
 }
 
+@test "a report naming a command or a library keeps control characters in them visible, on one line" {
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_HANDLERS="$(printf '%s\n' $'fn:/no/such\x1blib.so:f' $'cmd:exit 4 #\t\r\x1b')" \
+		"$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 4 ]
+	[[ "${lines[0]}" == 'atexit-shim: ATEXIT_SHIM_HANDLERS line 1: /no/such\x1blib.so: /no/such\x1blib.so: cannot open shared object file'* ]]
+	[ "${lines[1]}" = 'atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 2, cmd:exit 4 #\t\x0d\x1b) failed with status 4' ]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
 @test "a command killed by a signal: status 128 + the signal" {
 	run shim --run='kill -TERM $$' -- "$FIXTURES/exitprobe" exit=0
 	[ "$status" -eq 143 ]

@@ -132,3 +132,12 @@ assert_crash_caught()
 	[ "$output" = "exit 9" ]
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 }
+
+@test "a crash report stays one line when the program's path holds a newline" {
+	local dir=$BATS_TEST_TMPDIR/$'new\nline'
+	mkdir "$dir" && cp "$FIXTURES/exitprobe" "$dir/"
+	run ending_under_shim "$dir/exitprobe" on_exit=a/crash:segv exit=0
+	[ "$output" = "signal 11" ]
+	grep -q '^atexit-shim: exit handler .*/new\\nline/exitprobe+0x[0-9a-f]* (on_exit, registration 1) was killed by SIGSEGV (Segmentation fault); the other handlers still run\. Backtrace:$' \
+		"$BATS_TEST_TMPDIR/err"
+}

@@ -83,3 +83,14 @@ err_reports() { grep -v '^[./]' "$BATS_TEST_TMPDIR/err" || true; }
 
 : "${WRAPPER:?WRAPPER must name the built atexit-shim command (make check sets it)}"
 shim() { "$WRAPPER" "$@"; }
+
+# $output of exitprobe forkrace=N, checked: every child exited 0, and none
+# inherited more than the registering threads' bursts (2 x 50), so that a
+# child's exit, and the run, is bounded whatever the machine's speed.
+assert_forkrace()
+{
+	local n=$1 pattern
+	pattern="^forkrace: $n of $n children exited 0; the most a child inherited: ([0-9]+) handlers$"
+	[[ "$output" =~ $pattern ]] || { echo "unexpected: $output" >&2; return 1; }
+	[ "${BASH_REMATCH[1]}" -le 100 ]
+}

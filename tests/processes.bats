@@ -14,11 +14,11 @@ load helper
 	[ "$(native_out)" = "counted 80000 handlers, status=0" ]
 }
 
-@test "fork while other threads register: every child can register and exit" {
+@test "fork while other threads register: every child can register and exit, its work bounded" {
 	# Natively glibc 2.36 can deadlock here (its lock is not reset in the child).
 	run timeout 60 env LD_PRELOAD="$SHIM_LIB" "$FIXTURES/exitprobe" forkrace=1000 exit=0
 	[ "$status" -eq 0 ]
-	[ "$output" = "forkrace: 1000 of 1000 children exited 0" ]
+	assert_forkrace 1000
 }
 
 @test "exit from several threads at once: handlers run once each, one status" {

@@ -121,3 +121,57 @@ print("ok")
 PY
 	[ "$output" = ok ]
 }
+
+# Runs a copy of exitprobe from directory NAME (bytes) with a JSON trace,
+# checks with Python that every line is valid UTF-8 and valid JSON, and that
+# the program's path comes out as expected: valid UTF-8 as it is, every byte
+# of an invalid sequence as the character of that value (\u00XX); a value
+# too long for a line may be cut, the object not.
+json_path_check()
+{
+	local dir=$BATS_TEST_TMPDIR/$1 trace=$BATS_TEST_TMPDIR/trace.jsonl
+	mkdir "$dir" && cp "$FIXTURES/exitprobe" "$dir/"
+	rm -f "$trace"
+	env ATEXIT_SHIM_TRACE="$trace" ATEXIT_SHIM_TRACE_FORMAT=json LD_PRELOAD="$SHIM_LIB" \
+		"$dir/exitprobe" exported exit=0 >/dev/null
+	python3 - "$trace" "$dir/exitprobe" <<'PY'
+import codecs, json, sys
+codecs.register_error("bytes_as_latin1", lambda e: ("".join(map(chr, e.object[e.start:e.end])), e.end))
+path = sys.argv[2].encode("utf-8", "surrogateescape").decode("utf-8", "bytes_as_latin1")
+events = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8", newline="\n")]
+assert [e["event"] for e in events] == ["init", "register", "exit", "run", "done", "final"], events
+for e in events:
+    for key in ("program", "library"):
+        if key in e:
+            assert e[key] and path.startswith(e[key]), (key, e[key], path)
+            assert e[key] == path or len(json.dumps(path)) > 800, (key, e[key], path)
+print("ok")
+PY
+}
+
+@test "JSON: a name that is not valid UTF-8 keeps every line valid UTF-8 JSON; valid UTF-8 passes unchanged" {
+	run json_path_check $'caf\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x99\x82'
+	[ "$output" = ok ]
+	grep -q $'caf\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x99\x82/exitprobe' "$BATS_TEST_TMPDIR/trace.jsonl"
+	# a bad lead, overlong, surrogate, beyond U+10FFFF, truncated, DEL
+	run json_path_check $'a\xff\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82z\x7f'
+	[ "$output" = ok ]
+	grep -qF 'a\u00ff\u00c0\u00af\u00ed\u00a0\u0080\u00f4\u0090\u0080\u0080\u00e2\u0082z\u007f/exitprobe' "$BATS_TEST_TMPDIR/trace.jsonl"
+	# each escaped byte takes six: the value is cut, the line stays whole
+	run json_path_check "$(printf '\xff%.0s' {1..250})"
+	[ "$output" = ok ]
+}
+
+@test "text: a path or command holding a newline or control characters still gives one line per event" {
+	local dir=$BATS_TEST_TMPDIR/$'new\nline\tand\x1besc' trace=$BATS_TEST_TMPDIR/trace.txt
+	mkdir "$dir" && cp "$FIXTURES/exitprobe" "$dir/"
+	run shim --trace="$trace" --run=$'true #\r\x7f' -- "$dir/exitprobe" exported on_exit=a exit=0
+	[ "$status" -eq 0 ]
+	# init; 3 registrations; exit; run and done for each of the 3; final
+	[ "$(wc -l <"$trace")" -eq 12 ]
+	[ "$(grep -c '^atexit-shim\[[0-9]*\] [0-9]*\.[0-9]\{6\} [a-z_]* ' "$trace")" -eq 12 ]
+	grep -qF ' init ppid=' "$trace"
+	grep -q ' program=.*/new\\nline\\tand\\x1besc/exitprobe$' "$trace"
+	grep -q ' register seq=3 flavour=on_exit library=.*/new\\nline\\tand\\x1besc/exitprobe offset=' "$trace"
+	grep -q ' register seq=1 flavour=ATEXIT_SHIM_HANDLERS symbol=cmd:true #\\x0d\\x7f library=' "$trace"
+}

@@ -119,8 +119,12 @@ CASES
 
 @test "the command keeps the wrapper's pid: kill \$! reaches the real program" {
 	"$WRAPPER" -- sleep 30 &
-	local pid=$!
-	sleep 0.3
+	local pid=$! i
+	# the wrapper execs the command when it is ready: however long that takes
+	for i in $(seq 300); do
+		[ "$(cat /proc/$pid/comm)" = sleep ] && break
+		sleep 0.1
+	done
 	[ "$(cat /proc/$pid/comm)" = sleep ]
 	kill "$pid"
 	wait "$pid" || [ $? -eq 143 ]
