@@ -13,6 +13,11 @@ struct dso_span {
 /* Fills *span with the range of the object containing addr; false if none. */
 bool dso_span_find(const void *addr, struct dso_span *span);
 
+/* The same for one object of a dl_iterate_phdr walk: whether it contains
+ * addr (and then *span is its range). */
+struct dl_phdr_info;
+bool dso_span_of(const struct dl_phdr_info *info, const void *addr, struct dso_span *span);
+
 static inline bool dso_span_contains(const struct dso_span *span, const void *addr)
 {
 	return (uintptr_t)addr >= span->start && (uintptr_t)addr < span->end;

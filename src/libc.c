@@ -9,6 +9,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "loaded_symbol.h"
+
 /* A symbol that glibc must have and does not: nothing sensible can follow,
  * and stdio may not be usable yet, so say so in one writev(2) and abort. */
 static _Noreturn void missing(const char *name)
@@ -25,13 +27,22 @@ static _Noreturn void missing(const char *name)
 	abort();
 }
 
+/* glibc's __libc_start_main, found first: it says where glibc is. */
+static void *start_main;
+
 /* Races between threads resolving the same name are benign: both store the
- * same address.  Relaxed atomics make that explicit. */
+ * same address.  Relaxed atomics make that explicit.  Looked up beside
+ * __libc_start_main without the loader's lock (see loaded_symbol.h): these
+ * are needed on the exit path, which must not wait for a dlclose. */
 static void *next(void **cache, const char *name)
 {
 	void *fn = __atomic_load_n(cache, __ATOMIC_RELAXED);
 	if (fn == NULL) {
-		fn = dlsym(RTLD_NEXT, name);
+		void *glibc = __atomic_load_n(&start_main, __ATOMIC_RELAXED);
+		if (glibc != NULL)
+			fn = loaded_symbol_beside(glibc, name);
+		if (fn == NULL)
+			fn = dlsym(RTLD_NEXT, name);
 		if (fn == NULL)
 			missing(name);
 		__atomic_store_n(cache, fn, __ATOMIC_RELAXED);
@@ -41,8 +52,7 @@ static void *next(void **cache, const char *name)
 
 libc_start_main_fn *libc_start_main(void)
 {
-	static void *cache;
-	return (libc_start_main_fn *)next(&cache, "__libc_start_main");
+	return (libc_start_main_fn *)next(&start_main, "__libc_start_main");
 }
 
 void libc_exit(int status)

@@ -1,6 +1,9 @@
-/* The real glibc functions behind the ones the shim interposes, found with
- * dlsym(RTLD_NEXT, ...) the first time each is needed: start-up pays only for
- * what a run uses, and nothing here is reached from the registration path. */
+/* The real glibc functions behind the ones the shim interposes, found the
+ * first time each is needed: start-up pays only for what a run uses, and
+ * nothing here is reached from the registration path.  __libc_start_main
+ * with dlsym(RTLD_NEXT, ...) at start-up; the others in the same object,
+ * glibc, without the loader's lock (loaded_symbol.h), since the exit path
+ * must not wait for a thread in dlclose; with dlsym if that fails. */
 #ifndef ATEXIT_SHIM_LIBC_H
 #define ATEXIT_SHIM_LIBC_H
 

@@ -3,7 +3,6 @@
 #include "report.h"
 
 #include <dlfcn.h>
-#include <execinfo.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
@@ -205,25 +204,4 @@ void line_add_handler(struct line *l, const struct handler *h)
 	line_add(l, ", registration ");
 	line_add_decimal(l, (long long)h->seq);
 	line_add(l, ")");
-}
-
-void report_prepare_backtrace(void)
-{
-	void *frame;
-	backtrace(&frame, 1);
-}
-
-void report_backtrace(const void *from)
-{
-	void *frames[64];
-	int n = backtrace(frames, 64);
-	int first = 0;
-	/* Start at the faulting instruction, not in the signal handling above it. */
-	for (int i = 0; i < n; i++) {
-		if (frames[i] == from) {
-			first = i;
-			break;
-		}
-	}
-	backtrace_symbols_fd(frames + first, n - first, STDERR_FILENO);
 }

@@ -44,11 +44,5 @@ void symbol_of(const void *address, struct symbol *out);
  * dladdr when one starts exactly at the handler; else without it. */
 void line_add_handler(struct line *l, const struct handler *h);
 
-/* Makes the first backtrace() cheap and safe later: it loads libgcc_s. */
-void report_prepare_backtrace(void);
-/* Writes the calling thread's stack, one frame a line, to stderr, from the
- * frame at address from if it is on the stack (a signal's faulting
- * instruction), else all of it. */
-void report_backtrace(const void *from);
 
 #endif

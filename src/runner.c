@@ -13,6 +13,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "backtrace.h"
 #include "catch.h"
 #include "libc.h"
 #include "dso_span.h"
@@ -176,7 +177,7 @@ bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 		line_add_seconds(&line, watchdog_limit());
 		line_add(&line, " s and was abandoned; the other handlers still run. It was here:");
 		line_write(&line, STDERR_FILENO);
-		report_backtrace(where);
+		backtrace_write(where);
 		if (run->status == &exiting.status)
 			exiting.status = 124;
 		fail(run, FAILURE_EXIT, 124, "timeout", "timeout");
@@ -198,7 +199,7 @@ bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 		line_add(&line, signal_description(sig));
 		line_add(&line, "); the other handlers still run. Backtrace:");
 		line_write(&line, STDERR_FILENO);
-		report_backtrace(where);
+		backtrace_write(where);
 		char what[16] = "SIG";
 		line_copy(what + 3, signal_name(sig), sizeof what - 3);
 		fail(run, FAILURE_SIGNAL, sig, what, "signal");
@@ -220,10 +221,9 @@ static void call(const struct handler *h, int status)
 static void begin_pass(struct run *run, const struct handler *first, bool catches_exit,
                        int *status, struct failure *failure)
 {
-	static atomic_bool backtrace_ready;
 	bool catches_crashes = catches_exit && crash_catching;
-	if (catches_crashes && !atomic_exchange(&backtrace_ready, true))
-		report_prepare_backtrace(); /* loads libgcc_s: never in a signal handler */
+	if (catches_crashes)
+		backtrace_prepare(); /* never in a signal handler */
 	run->outer = current_run;
 	run->catches_exit = catches_exit;
 	run->catches_crashes = catches_crashes;

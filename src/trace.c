@@ -66,7 +66,7 @@ static void say_stopped(const char *why)
 {
 	struct line l = { 0 };
 	line_add(&l, "atexit-shim: tracing to '");
-	line_add(&l, trace.path);
+	line_add_escaped(&l, trace.path);
 	line_add(&l, "' stopped: ");
 	line_add(&l, why);
 	line_write(&l, STDERR_FILENO);
@@ -288,7 +288,7 @@ bool trace_start(const char *where, enum trace_format format)
 	if (!opened) {
 		struct line l = { 0 };
 		line_add(&l, "atexit-shim: ATEXIT_SHIM_TRACE='");
-		line_add(&l, where);
+		line_add_escaped(&l, where);
 		line_add(&l, "': cannot open it: ");
 		line_add(&l, strerror(errno));
 		line_add(&l, "; not tracing");
