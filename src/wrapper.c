@@ -326,6 +326,28 @@ static void warn_if_out_of_reach(const char *path, const char *command)
 	close(fd);
 }
 
+/* A file the kernel cannot execute (ENOEXEC: a script without "#!") is a
+ * shell script to execvp, env, nice and the shells: run it the same way,
+ * "/bin/sh PATH ARG...", so that a command runs under the wrapper exactly
+ * when it runs without.  Returns only if /bin/sh cannot be run. */
+static void exec_as_script(const char *path, char *const command_argv[])
+{
+	size_t count = 0;
+	while (command_argv[count] != NULL)
+		count++;
+	char **sh_argv = calloc(count + 2, sizeof *sh_argv);
+	if (sh_argv == NULL)
+		fail(1, "out of memory");
+	sh_argv[0] = "/bin/sh";
+	sh_argv[1] = (char *)path;
+	for (size_t i = 1; i < count; i++)
+		sh_argv[i + 1] = command_argv[i];
+	execv(sh_argv[0], sh_argv);
+	int saved = errno;
+	free(sh_argv);
+	errno = saved; /* the caller reports why /bin/sh could not run */
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -354,6 +376,8 @@ int main(int argc, char **argv)
 		fail(126, "%s: not executable", command);
 	warn_if_out_of_reach(path, command);
 	execv(path, argv + optind);
+	if (errno == ENOEXEC)
+		exec_as_script(path, argv + optind);
 	int saved = errno;
 	fail(saved == ENOENT ? 127 : 126, "%s: %s", command, strerror(saved));
 }

@@ -169,3 +169,15 @@ CASES
 	run "$wrapper" --run='echo done' -- "$FIXTURES/exitprobe" print=main exit=0
 	[ "$output" = "$(printf '%s\n' main done)" ]
 }
+
+@test "a script without #! runs with /bin/sh, as execvp, env and the shells run it" {
+	local script=$BATS_TEST_TMPDIR/script
+	printf 'echo "$0 $1 $2"\nexit 3\n' >"$script"
+	chmod 755 "$script"
+	run shim -- "$script" a 'b c'
+	[ "$status" -eq 3 ]
+	[ "$output" = "$script a b c" ]
+	PATH=$BATS_TEST_TMPDIR:$PATH run shim -- script a
+	[ "$status" -eq 3 ]
+	[ "$output" = "$script a " ]
+}
