@@ -163,6 +163,8 @@ bool config_parse_skip(const char *value, char *problem, size_t size)
 /* By hand, not strtol: every process under the shim reads this at start-up. */
 long config_parse_pid(const char *value)
 {
+	if (value == NULL)
+		return 0;
 	long pid = 0;
 	const char *p = value;
 	for (; *p >= '0' && *p <= '9' && pid <= INT_MAX; p++)

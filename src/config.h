@@ -58,7 +58,8 @@ int config_next_entry(const char **cursor, struct handler_entry *e, char *proble
 bool config_parse_signals(const char *value, uint64_t *out, char *problem, size_t size);
 bool config_parse_timeout(const char *value, uint64_t *out_ns, char *problem, size_t size);
 bool config_parse_skip(const char *value, char *problem, size_t size);
-/* A process id, or 0 if value is not one. */
+/* A process id, or 0 if value is NULL or not one: a bad ATEXIT_SHIM_ROOT_PID
+ * counts as unset (the process is a root, and config_read names the value). */
 long config_parse_pid(const char *value);
 
 #endif
