@@ -210,6 +210,20 @@ static void parse(int argc, char **argv, struct options *o)
 	}
 }
 
+/* The command, exec'ed, keeps this process's id: it is the root.  Settings
+ * printed for a shell name no root: this process will be gone, and without
+ * a root pid the first process that loads the library is the root. */
+static void set_root_pid(bool print_env)
+{
+	if (print_env) {
+		unsetenv("ATEXIT_SHIM_ROOT_PID");
+		return;
+	}
+	char pid[24];
+	snprintf(pid, sizeof pid, "%ld", (long)getpid());
+	setenv("ATEXIT_SHIM_ROOT_PID", pid, 1);
+}
+
 /* The environment the command gets, set in this process. */
 static void set_environment(const struct options *o, const char *library)
 {
@@ -234,9 +248,7 @@ static void set_environment(const struct options *o, const char *library)
 		setenv("ATEXIT_SHIM_TIMEOUT", o->timeout, 1);
 	if (o->follow)
 		setenv("ATEXIT_SHIM_FOLLOW", "1", 1);
-	char pid[24];
-	snprintf(pid, sizeof pid, "%ld", (long)getpid()); /* exec keeps it */
-	setenv("ATEXIT_SHIM_ROOT_PID", pid, 1);
+	set_root_pid(o->print_env);
 
 	const char *preload = getenv("LD_PRELOAD");
 	if (preload == NULL || *preload == '\0') {
@@ -272,15 +284,27 @@ static void check_settings(void)
 		fail(2, "not running the command: fix the settings above");
 }
 
-static void print_quoted(const char *name)
+/* "export NAME='value'", quoted for any POSIX shell. */
+static void print_export(const char *name)
 {
 	const char *value = getenv(name);
 	if (value == NULL)
 		return;
-	printf("%s='", name);
+	printf("export %s='", name);
 	for (const char *p = value; *p != '\0'; p++)
 		fputs(*p == '\'' ? "'\\''" : (char[]){ *p, '\0' }, stdout);
 	puts("'");
+}
+
+/* For a shell to eval: its next commands then run as under the wrapper,
+ * each a root of its own.  A root pid the shell may hold (a process gone
+ * by now) is removed, so the output works wherever it is eval'ed. */
+static void print_environment(void)
+{
+	print_export("LD_PRELOAD");
+	for (const char *const *name = config_variables; *name != NULL; name++)
+		print_export(*name);
+	puts("unset ATEXIT_SHIM_ROOT_PID");
 }
 
 /* Where execvp would find the command, for its exit status and warnings. */
@@ -358,9 +382,7 @@ int main(int argc, char **argv)
 	free(o.skip.s);
 	check_settings();
 	if (o.print_env) {
-		print_quoted("LD_PRELOAD");
-		for (const char *const *name = config_variables; *name != NULL; name++)
-			print_quoted(*name);
+		print_environment();
 		return 0;
 	}
 	if (optind >= argc)

@@ -28,21 +28,37 @@ load helper
 		--signals=TERM,INT --timeout=1.5 --follow -- touch "$BATS_TEST_TMPDIR/ran"
 	[ "$status" -eq 0 ]
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
-	eval "$output"
-	[ "$LD_PRELOAD" = "$(realpath "$SHIM_LIB")" ]
-	[ "$ATEXIT_SHIM_HANDLERS" = "$(printf '%s\n' "cmd:echo 'it''s'" fn:f)" ]
-	[ "$ATEXIT_SHIM_SKIP" = 'a*,b' ]
-	[ "$ATEXIT_SHIM_TRACE" = /tmp/t ]
-	[ "$ATEXIT_SHIM_TRACE_FORMAT" = json ]
-	[ "$ATEXIT_SHIM_SIGNALS" = TERM,INT ]
-	[ "$ATEXIT_SHIM_TIMEOUT" = 1.5 ]
-	[ "$ATEXIT_SHIM_FOLLOW" = 1 ]
-	[ -n "$ATEXIT_SHIM_ROOT_PID" ]
+	local lib
+	lib=$(realpath "$SHIM_LIB")
+	# in a subshell running builtins only: eval'ed, the shim is loaded by every command run after
+	(
+		eval "$output"
+		[ "$LD_PRELOAD" = "$lib" ]
+		[ "$ATEXIT_SHIM_HANDLERS" = "$(printf '%s\n' "cmd:echo 'it''s'" fn:f)" ]
+		[ "$ATEXIT_SHIM_SKIP" = 'a*,b' ]
+		[ "$ATEXIT_SHIM_TRACE" = /tmp/t ]
+		[ "$ATEXIT_SHIM_TRACE_FORMAT" = json ]
+		[ "$ATEXIT_SHIM_SIGNALS" = TERM,INT ]
+		[ "$ATEXIT_SHIM_TIMEOUT" = 1.5 ]
+		[ "$ATEXIT_SHIM_FOLLOW" = 1 ]
+		[ -z "${ATEXIT_SHIM_ROOT_PID+set}" ]
+	)
+}
+
+@test "--print-env output works as printed: a POSIX shell's next commands run under the shim, each its own root" {
+	[ "$(shim --print-env --run='echo X' | grep -vc '^export [A-Z_]*=')" -eq 1 ] # and "unset ATEXIT_SHIM_ROOT_PID"
+	local sh
+	for sh in bash dash sh; do
+		# a root pid left in the shell (of a process gone) is removed too
+		run env ATEXIT_SHIM_ROOT_PID=1 "$sh" -c 'eval "$("$WRAPPER" --print-env --run="echo X")"; /bin/true; echo "status $?"; /bin/true'
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(printf '%s\n' X 'status 0' X)" ]
+	done
 }
 
 @test "--trace without a file means stderr" {
 	run shim --print-env --trace
-	printf '%s\n' "$output" | grep -qx "ATEXIT_SHIM_TRACE='stderr'"
+	printf '%s\n' "$output" | grep -qx "export ATEXIT_SHIM_TRACE='stderr'"
 }
 
 @test "bad options and values: one line naming them, exit 2, nothing run" {
@@ -134,9 +150,9 @@ CASES
 	local other=$FIXTURES/.libs/libfn.so lib
 	lib=$(realpath "$SHIM_LIB")
 	run env LD_PRELOAD="$other" "$WRAPPER" --print-env
-	printf '%s\n' "$output" | grep -qx "LD_PRELOAD='$lib:$other'"
+	printf '%s\n' "$output" | grep -qx "export LD_PRELOAD='$lib:$other'"
 	run env LD_PRELOAD="$lib:$other" "$WRAPPER" --print-env
-	printf '%s\n' "$output" | grep -qx "LD_PRELOAD='$lib:$other'"
+	printf '%s\n' "$output" | grep -qx "export LD_PRELOAD='$lib:$other'"
 	run env LD_PRELOAD="$other" "$WRAPPER" -- sh -c 'echo "$LD_PRELOAD"'
 	[ "$output" = "$lib:$other" ]
 }
