@@ -160,6 +160,13 @@ bool config_parse_skip(const char *value, char *problem, size_t size)
 	return true;
 }
 
+const char *config_parse_trace(const char *value)
+{
+	if (value == NULL || *value == '\0' || strcmp(value, "0") == 0)
+		return NULL;
+	return strcmp(value, "1") == 0 || strcmp(value, "stderr") == 0 ? "" : value;
+}
+
 /* By hand, not strtol: every process under the shim reads this at start-up. */
 long config_parse_pid(const char *value)
 {
@@ -237,8 +244,7 @@ int config_read(struct settings *s, config_lookup *lookup, config_complaint *com
 			complain(&r, "ATEXIT_SHIM_FOLLOW", problem);
 		}
 	}
-	if ((v = get(&r, "ATEXIT_SHIM_TRACE")) != NULL)
-		s->trace = strcmp(v, "1") == 0 || strcmp(v, "stderr") == 0 ? "" : v;
+	s->trace = config_parse_trace(get(&r, "ATEXIT_SHIM_TRACE"));
 	if ((v = get(&r, "ATEXIT_SHIM_TRACE_FORMAT")) != NULL) {
 		if (strcmp(v, "json") == 0) {
 			s->format = TRACE_JSON;

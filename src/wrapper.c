@@ -170,7 +170,9 @@ static void parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_TRACE:
 			o->trace = optarg != NULL ? optarg : "stderr";
-			check(*o->trace != '\0', "--trace", "'': expected a file name");
+			/* as the variable it sets: an explicit option that meant "off" would surprise */
+			if (config_parse_trace(o->trace) == NULL)
+				fail(2, "--trace='%s': expected a file name (empty and 0 mean no trace; write ./0 for a file named 0)", o->trace);
 			break;
 		case OPT_JSON:
 			o->json = true;
