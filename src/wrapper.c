@@ -36,7 +36,7 @@ static const char usage[] =
 	"  --fn=[LIB:]SYMBOL    at exit, call void SYMBOL(void), from LIB if given (repeatable)\n"
 	"  --skip=GLOB          do not run handlers whose symbol matches GLOB (repeatable)\n"
 	"  --trace[=FILE]       trace registrations and the exit sequence (to stderr without FILE)\n"
-	"  --json               trace as JSON Lines\n"
+	"  --json               trace as JSON Lines (with --trace)\n"
 	"  --signals=LIST       run the exit handlers when these signals arrive (TERM,INT,...)\n"
 	"  --timeout=SECONDS    abandon a handler that runs longer than this\n"
 	"  --follow             every descendant process is a root of its own\n"
@@ -111,6 +111,7 @@ struct options {
 	struct text handlers, skip;
 	const char *trace, *signals, *timeout;
 	bool json, follow, print_env;
+	int after_bare_trace; /* argv index after a --trace without =FILE; 0: none */
 };
 
 static void check(bool ok, const char *option, const char *problem)
@@ -170,6 +171,7 @@ static void parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_TRACE:
 			o->trace = optarg != NULL ? optarg : "stderr";
+			o->after_bare_trace = optarg != NULL ? 0 : optind;
 			/* as the variable it sets: an explicit option that meant "off" would surprise */
 			if (config_parse_trace(o->trace) == NULL)
 				fail(2, "--trace='%s': expected a file name (empty and 0 mean no trace; write ./0 for a file named 0)", o->trace);
@@ -279,11 +281,14 @@ static void complain(const char *problem, void *ctx)
 
 /* The settings as the library will read them, including any the caller
  * exported already: every problem now, before anything runs. */
-static void check_settings(void)
+static void check_settings(const struct options *o)
 {
 	struct settings s;
 	if (config_read(&s, lookup, complain, NULL) > 0)
 		fail(2, "not running the command: fix the settings above");
+	/* refused rather than implying --trace: a format alone asks for nothing */
+	if (o->json && s.trace == NULL)
+		fail(2, "--json: there is no trace to format (add --trace or --trace=FILE)");
 }
 
 /* "export NAME='value'", quoted for any POSIX shell. */
@@ -324,6 +329,22 @@ static const char *locate(const char *command)
 		p += len + (p[len] == ':');
 	}
 	return NULL;
+}
+
+/* The command's path, or exit 127 (not found) or 126 (not executable).  A
+ * bare --trace takes no separate argument (getopt's optional argument), so
+ * "--trace FILE" makes FILE the command: say so when it then fails. */
+static const char *find_command(const char *command, bool after_bare_trace)
+{
+	char hint[PATH_MAX + 40] = "";
+	if (after_bare_trace)
+		snprintf(hint, sizeof hint, " (did you mean --trace=%s?)", command);
+	const char *path = locate(command);
+	if (path == NULL)
+		fail(127, "%s: command not found%s", command, hint);
+	if (access(path, X_OK) != 0)
+		fail(126, "%s: not executable%s", command, hint);
+	return path;
 }
 
 /* Statically linked (an ELF file without an interpreter) or set-user-id:
@@ -382,7 +403,7 @@ int main(int argc, char **argv)
 	set_environment(&o, library);
 	free(o.handlers.s);
 	free(o.skip.s);
-	check_settings();
+	check_settings(&o);
 	if (o.print_env) {
 		print_environment();
 		return 0;
@@ -393,11 +414,7 @@ int main(int argc, char **argv)
 		fail(127, "%s: the preload library is missing (was the project built?)", library);
 
 	const char *command = argv[optind];
-	const char *path = locate(command);
-	if (path == NULL)
-		fail(127, "%s: command not found", command);
-	if (access(path, X_OK) != 0)
-		fail(126, "%s: not executable", command);
+	const char *path = find_command(command, o.after_bare_trace == optind);
 	warn_if_out_of_reach(path, command);
 	execv(path, argv + optind);
 	if (errno == ENOEXEC)

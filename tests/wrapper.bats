@@ -197,3 +197,27 @@ CASES
 	[ "$status" -eq 3 ]
 	[ "$output" = "$script a " ]
 }
+
+@test "--trace FILE (a space, not =) makes FILE the command: its failure says did you mean --trace=FILE" {
+	cd "$BATS_TEST_TMPDIR"
+	run shim --trace trace.log -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 127 ]
+	[ "$output" = "atexit-shim: trace.log: command not found (did you mean --trace=trace.log?)" ]
+	touch existing.log
+	run shim --trace ./existing.log "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 126 ]
+	[ "$output" = "atexit-shim: ./existing.log: not executable (did you mean --trace=./existing.log?)" ]
+	run shim --trace -- no-such-command-anywhere
+	[ "$status" -eq 127 ]
+	[ "$output" = "atexit-shim: no-such-command-anywhere: command not found" ]
+}
+
+@test "--json without a trace is refused, nothing run; with ATEXIT_SHIM_TRACE set it formats that trace" {
+	run shim --json -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --json: there is no trace to format (add --trace or --trace=FILE)" ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	run env ATEXIT_SHIM_TRACE="$BATS_TEST_TMPDIR/trace" "$WRAPPER" --json -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$(head -c 7 "$BATS_TEST_TMPDIR/trace")" = '{"pid":' ]
+}
