@@ -279,6 +279,54 @@ static void complain(const char *problem, void *ctx)
 	fprintf(stderr, "atexit-shim: %s\n", problem);
 }
 
+/* Why a trace could not be written to what fd opened: the library writes
+ * anywhere it can open, and a write that fails is lost without a word, so
+ * only what takes writes is accepted -- a file, a pipe, a terminal,
+ * /dev/null -- not /dev/full and other devices.  NULL if fine. */
+static const char *unfit_for_trace(int fd)
+{
+	struct stat st, null;
+	if (fstat(fd, &st) != 0)
+		return strerror(errno);
+	if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || isatty(fd) ||
+	    (S_ISCHR(st.st_mode) && stat("/dev/null", &null) == 0 && st.st_rdev == null.st_rdev))
+		return NULL;
+	return "not a file, a pipe, a terminal or /dev/null: trace lines written there would be lost";
+}
+
+static const char *open_error(int error)
+{
+	if (error == ELOOP)
+		return "a symbolic link, which is never followed (for standard error: --trace without FILE)";
+	if (error == ENXIO)
+		return "a pipe nobody reads: the command would wait at start-up";
+	return strerror(error);
+}
+
+/* Opens the trace file as the library will (trace.c: append, never through
+ * a symbolic link; created 0600) and checks it takes writes, so that a bad
+ * one is refused before anything runs.  A file created for the check is
+ * removed: the library creates it, and a command that fails to start
+ * leaves nothing behind. */
+static void check_trace_file(const char *path, const char *setting)
+{
+	int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	int fd = open(path, flags);
+	bool created = false;
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+		created = fd >= 0;
+	}
+	if (fd < 0)
+		fail(2, "%s='%s': cannot open it for appending: %s", setting, path, open_error(errno));
+	const char *problem = unfit_for_trace(fd);
+	close(fd);
+	if (created)
+		unlink(path);
+	if (problem != NULL)
+		fail(2, "%s='%s': %s", setting, path, problem);
+}
+
 /* The settings as the library will read them, including any the caller
  * exported already: every problem now, before anything runs. */
 static void check_settings(const struct options *o)
@@ -289,6 +337,8 @@ static void check_settings(const struct options *o)
 	/* refused rather than implying --trace: a format alone asks for nothing */
 	if (o->json && s.trace == NULL)
 		fail(2, "--json: there is no trace to format (add --trace or --trace=FILE)");
+	if (s.trace != NULL && *s.trace != '\0')
+		check_trace_file(s.trace, o->trace != NULL ? "--trace" : "ATEXIT_SHIM_TRACE");
 }
 
 /* "export NAME='value'", quoted for any POSIX shell. */

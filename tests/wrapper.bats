@@ -221,3 +221,39 @@ CASES
 	[ "$status" -eq 0 ]
 	[ "$(head -c 7 "$BATS_TEST_TMPDIR/trace")" = '{"pid":' ]
 }
+
+@test "a trace file that cannot take the trace is refused before anything runs: one line, exit 2" {
+	local dir=$BATS_TEST_TMPDIR
+	ln -s "$dir/elsewhere" "$dir/link"
+	while IFS='|' read -r value expected; do
+		run shim --trace="$value" -- touch "$dir/ran"
+		[ "$status" -eq 2 ]
+		[ "$output" = "atexit-shim: --trace='$value': $expected" ]
+		[ ! -e "$dir/ran" ]
+	done <<CASES
+/dev/full|not a file, a pipe, a terminal or /dev/null: trace lines written there would be lost
+$dir|cannot open it for appending: Is a directory
+$dir/no/such/dir/trace|cannot open it for appending: No such file or directory
+$dir/link|cannot open it for appending: a symbolic link, which is never followed (for standard error: --trace without FILE)
+CASES
+	run env ATEXIT_SHIM_TRACE=/dev/full "$WRAPPER" -- touch "$dir/ran"
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: ATEXIT_SHIM_TRACE='/dev/full': not a file, a pipe, a terminal or /dev/null: trace lines written there would be lost" ]
+	if [ "$(id -u)" -ne 0 ]; then
+		touch "$dir/readonly" && chmod 444 "$dir/readonly"
+		run shim --trace="$dir/readonly" -- true
+		[ "$output" = "atexit-shim: --trace='$dir/readonly': cannot open it for appending: Permission denied" ]
+	fi
+}
+
+@test "a trace file the wrapper checks: /dev/null is fine; a new one is left to the library to create" {
+	run shim --trace=/dev/null -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	run shim --trace="$BATS_TEST_TMPDIR/new" -- no-such-command-anywhere
+	[ "$status" -eq 127 ]
+	[ ! -e "$BATS_TEST_TMPDIR/new" ]
+	run shim --trace="$BATS_TEST_TMPDIR/new" -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/new")" = 600 ]
+	grep -q ' init' "$BATS_TEST_TMPDIR/new"
+}
