@@ -7,6 +7,7 @@
  * recognises it as the root by ATEXIT_SHIM_ROOT_PID) and its exit status or
  * signal is the caller's to see. */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +121,37 @@ static void check(bool ok, const char *option, const char *problem)
 		fail(2, "%s=%s", option, problem);
 }
 
+/* --fn=LIB:SYM: LIB loaded and SYM looked up as the library will (an
+ * fn: entry, read by config.c), so that a typo is refused now rather than
+ * reported by the command at start-up.  Loading runs LIB's constructors in
+ * the wrapper too.  A bare SYM can only be looked for in the command. */
+static void check_function(const char *value, const struct handler_entry *e)
+{
+	char library[PATH_MAX], symbol[256];
+	snprintf(library, sizeof library, "%.*s", (int)e->library_len, e->library);
+	snprintf(symbol, sizeof symbol, "%.*s", (int)e->text_len, e->text);
+	void *handle = dlopen(library, RTLD_LAZY | RTLD_LOCAL);
+	if (handle == NULL)
+		fail(2, "--fn='%s': %s", value, dlerror());
+	bool found = dlsym(handle, symbol) != NULL;
+	dlclose(handle);
+	if (!found)
+		fail(2, "--fn='%s': no symbol %s in %s", value, symbol, library);
+}
+
+static void add_function(struct options *o, const char *value)
+{
+	struct handler_entry e = { .line = 0 };
+	char entry[1024], problem[256];
+	snprintf(entry, sizeof entry, "fn:%s", value);
+	const char *cursor = entry;
+	if (strchr(value, '\n') != NULL || config_next_entry(&cursor, &e, problem, sizeof problem) != 1)
+		fail(2, "--fn='%s': expected [LIBRARY:]SYMBOL", value);
+	if (e.library != NULL)
+		check_function(value, &e);
+	append(&o->handlers, "\n", "fn:", value);
+}
+
 static void parse(int argc, char **argv, struct options *o)
 {
 	enum {
@@ -153,18 +185,9 @@ static void parse(int argc, char **argv, struct options *o)
 				fail(2, "--run='%s': expected a shell command on one line", value);
 			append(&o->handlers, "\n", "cmd:", value);
 			break;
-		case OPT_FN: {
-			struct handler_entry e = { .line = 0 };
-			char entry[1024];
-			snprintf(entry, sizeof entry, "fn:%s", value);
-			const char *cursor = entry;
-			bool ok = strchr(value, '\n') == NULL &&
-			          config_next_entry(&cursor, &e, problem, sizeof problem) == 1;
-			if (!ok)
-				fail(2, "--fn='%s': expected [LIBRARY:]SYMBOL", value);
-			append(&o->handlers, "\n", "fn:", value);
+		case OPT_FN:
+			add_function(o, value);
 			break;
-		}
 		case OPT_SKIP:
 			check(config_parse_skip(value, problem, sizeof problem), "--skip", problem);
 			append(&o->skip, ",", value, "");
