@@ -140,8 +140,10 @@ bool config_parse_timeout(const char *value, uint64_t *out_ns, char *problem, si
 	double seconds = strtod(value, &end);
 	/* strtod also reads hex, inf and nan: take plain decimals only */
 	if (end == value || *end != '\0' || errno != 0 || strspn(value, "0123456789.") != strlen(value) ||
-	    !(seconds > 0) || seconds > 1e9)
+	    !(seconds > 0))
 		return bad(problem, size, value, "seconds, a number > 0 (decimals allowed)");
+	if (seconds > 1e9) /* 1e18 ns: well within the 64 bits counted in */
+		return bad(problem, size, value, "seconds, at most 1000000000");
 	*out_ns = (uint64_t)(seconds * 1e9 + 0.5); /* rounded; not llround: libm in every process */
 	if (*out_ns == 0)
 		*out_ns = 1;

@@ -73,6 +73,7 @@ load helper
 --timeout=abc|--timeout='abc': expected seconds, a number > 0 (decimals allowed)
 --timeout=0|--timeout='0': expected seconds, a number > 0 (decimals allowed)
 --timeout=-1|--timeout='-1': expected seconds, a number > 0 (decimals allowed)
+--timeout=1000000000.5|--timeout='1000000000.5': expected seconds, at most 1000000000
 --signals=TERM,NOPE|--signals='TERM,NOPE': expected signal names (TERM or SIGTERM) or numbers, separated by commas
 --signals=KILL|--signals='KILL': expected signals that can be caught (not KILL or STOP)
 --skip=a,,b|--skip='a,,b': expected shell globs over handler names, separated by commas
