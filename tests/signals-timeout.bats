@@ -81,3 +81,9 @@ ending_with() { ending_under_shim env "$@"; }
 	[ "$output" = "$(printf '%s\n' "atexit-shim: ATEXIT_SHIM_SIGNALS='TERM,KILL': expected signals that can be caught (not KILL or STOP); ignored" \
 		"atexit-shim: ATEXIT_SHIM_TIMEOUT='0x10': expected seconds, a number > 0 (decimals allowed); ignored")" ]
 }
+
+@test "TIMEOUT: a limit under a millisecond is reported as given, never as 0 s" {
+	run ending_with ATEXIT_SHIM_TIMEOUT=0.000000001 "$FIXTURES/exitprobe" on_exit=a/crash:hang exit=0
+	[ "$output" = "exit 124" ]
+	err_reports | grep -q '^atexit-shim: exit handler .* ran longer than 0.000000001 s and was abandoned; '
+}
