@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,44 @@ int config_next_entry(const char **cursor, struct handler_entry *e, char *proble
 	}
 }
 
-/* A signal by name (TERM, SIGTERM, any case) or number. */
+/* A number up to 999, digits only (leading zeros allowed), or -1. */
+static int small_number(const char *s)
+{
+	int n = 0;
+	const char *p = s;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((n = n * 10 + (*p - '0')) > 999)
+			return -1;
+	return p != s && *p == '\0' ? n : -1;
+}
+
+/* The signals a set can hold (bit s-1 for signal s): the standard ones
+ * with a name, and the real-time ones as the running glibc counts them
+ * (it keeps the first two for itself), at run time: SIGRTMIN and SIGRTMAX
+ * are calls. */
+static bool known_signal(int sig)
+{
+	if (sig <= 0 || sig > 64)
+		return false;
+	return signal_name(sig) != NULL || (sig >= SIGRTMIN && sig <= SIGRTMAX);
+}
+
+/* RTMIN, RTMIN+n, RTMAX or RTMAX-n (any case, SIG already taken off), as
+ * kill(1) and bash name them; 0 if name is none of them. */
+static int realtime_signal(const char *name)
+{
+	bool from_min = strncasecmp(name, "RTMIN", 5) == 0;
+	if (!from_min && strncasecmp(name, "RTMAX", 5) != 0)
+		return 0;
+	const char *rest = name + 5;
+	int offset = 0;
+	if (*rest != '\0' && (*rest != (from_min ? '+' : '-') || (offset = small_number(rest + 1)) < 0))
+		return 0;
+	int sig = from_min ? SIGRTMIN + offset : SIGRTMAX - offset;
+	return sig >= SIGRTMIN && sig <= SIGRTMAX && known_signal(sig) ? sig : 0;
+}
+
+/* A signal by name (TERM, SIGTERM, RTMIN+1, any case) or number; 0 if none. */
 static int parse_signal(const char *s, size_t len)
 {
 	char word[16];
@@ -101,18 +139,27 @@ static int parse_signal(const char *s, size_t len)
 		return 0;
 	memcpy(word, s, len);
 	word[len] = '\0';
-	char *end;
-	errno = 0;
-	long n = strtol(word, &end, 10);
-	if (end != word && *end == '\0' && errno == 0)
-		return n > 0 && n < 64 && signal_name((int)n) != NULL ? (int)n : 0;
+	int n = small_number(word);
+	if (n >= 0)
+		return known_signal(n) ? n : 0;
 	const char *name = strncasecmp(word, "SIG", 3) == 0 ? word + 3 : word;
-	for (int sig = 1; sig < 64; sig++) {
-		const char *known = signal_name(sig);
+	int sig = realtime_signal(name);
+	for (int i = 1; sig == 0 && i <= 64; i++) {
+		const char *known = signal_name(i);
 		if (known != NULL && strcasecmp(known, name) == 0)
-			return sig;
+			sig = i;
 	}
-	return 0;
+	return sig;
+}
+
+/* What a signal list may hold, with this system's numbers. */
+static void expected_signals(char *out, size_t size)
+{
+	int standard = 0;
+	while (signal_name(standard + 1) != NULL)
+		standard++;
+	snprintf(out, size, "signal names (TERM or SIGTERM, RTMIN+n, RTMAX-n) or numbers 1-%d and %d-%d, "
+	         "separated by commas", standard, SIGRTMIN, SIGRTMAX);
 }
 
 bool config_parse_signals(const char *value, uint64_t *out, char *problem, size_t size)
@@ -122,9 +169,12 @@ bool config_parse_signals(const char *value, uint64_t *out, char *problem, size_
 	do {
 		size_t len = strcspn(p, ",");
 		int sig = parse_signal(p, len);
-		if (sig == 0)
-			return bad(problem, size, value, "signal names (TERM or SIGTERM) or numbers, separated by commas");
-		if (sig == 9 || sig == 19) /* SIGKILL, SIGSTOP */
+		if (sig == 0) {
+			char expected[160];
+			expected_signals(expected, sizeof expected);
+			return bad(problem, size, value, expected);
+		}
+		if (sig == SIGKILL || sig == SIGSTOP)
 			return bad(problem, size, value, "signals that can be caught (not KILL or STOP)");
 		set |= UINT64_C(1) << (sig - 1);
 		p += len;

@@ -74,7 +74,10 @@ load helper
 --timeout=0|--timeout='0': expected seconds, a number > 0 (decimals allowed)
 --timeout=-1|--timeout='-1': expected seconds, a number > 0 (decimals allowed)
 --timeout=1000000000.5|--timeout='1000000000.5': expected seconds, at most 1000000000
---signals=TERM,NOPE|--signals='TERM,NOPE': expected signal names (TERM or SIGTERM) or numbers, separated by commas
+--signals=TERM,NOPE|--signals='TERM,NOPE': expected signal names (TERM or SIGTERM, RTMIN+n, RTMAX-n) or numbers 1-31 and 34-64, separated by commas
+--signals=32|--signals='32': expected signal names (TERM or SIGTERM, RTMIN+n, RTMAX-n) or numbers 1-31 and 34-64, separated by commas
+--signals=RTMAX+1|--signals='RTMAX+1': expected signal names (TERM or SIGTERM, RTMIN+n, RTMAX-n) or numbers 1-31 and 34-64, separated by commas
+--signals=SIGSTOP|--signals='SIGSTOP': expected signals that can be caught (not KILL or STOP)
 --signals=KILL|--signals='KILL': expected signals that can be caught (not KILL or STOP)
 --skip=a,,b|--skip='a,,b': expected shell globs over handler names, separated by commas
 --fn=lib:|--fn='lib:': expected [LIBRARY:]SYMBOL
