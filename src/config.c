@@ -17,9 +17,7 @@ const char *const config_variables[] = {
 	"ATEXIT_SHIM_FOLLOW",   "ATEXIT_SHIM_ROOT_PID", NULL,
 };
 
-/* value, quoted for a one-line message: control characters (a newline in
- * a variable would split the line) shown as \n, \t or \xNN; long values cut. */
-static void quote(char *out, size_t size, const char *value, size_t len)
+void config_quote(char *out, size_t size, const char *value, size_t len)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < len && o + 5 < size; i++) {
@@ -38,7 +36,7 @@ static void quote(char *out, size_t size, const char *value, size_t len)
 static bool bad(char *problem, size_t size, const char *value, const char *expected)
 {
 	char shown[128];
-	quote(shown, sizeof shown, value, strlen(value));
+	config_quote(shown, sizeof shown, value, strlen(value));
 	snprintf(problem, size, "'%s': expected %s", shown, expected);
 	return false;
 }
@@ -88,7 +86,7 @@ int config_next_entry(const char **cursor, struct handler_entry *e, char *proble
 				return 1;
 		}
 		char shown[128];
-		quote(shown, sizeof shown, p, len > 60 ? 60 : len);
+		config_quote(shown, sizeof shown, p, len > 60 ? 60 : len);
 		snprintf(problem, size, "line %d '%s': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL", e->line, shown);
 		return -1;
 	}

@@ -61,6 +61,10 @@ bool config_parse_skip(const char *value, char *problem, size_t size);
 /* ATEXIT_SHIM_TRACE: NULL (off: unset, empty or 0), "" (stderr: 1 or
  * stderr) or the path itself. */
 const char *config_parse_trace(const char *value);
+/* value, shown for a one-line message: control characters (a newline in a
+ * variable would split the line) as \n, \t or \xNN; cut to fit size. */
+void config_quote(char *out, size_t size, const char *value, size_t len);
+
 /* A process id, or 0 if value is NULL or not one: a bad ATEXIT_SHIM_ROOT_PID
  * counts as unset (the process is a root, and config_read names the value). */
 long config_parse_pid(const char *value);

@@ -4,10 +4,13 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "config.h"
 
 /* One handler's run, from its done event. */
 struct step {
@@ -212,10 +215,13 @@ static void print(struct report *r, FILE *out)
  * file without newlines is refused, not swallowed. */
 #define LINE_BOUND 4096
 
-/* One line on stderr; returns 1, trace_report's failure. */
+/* One line on stderr (a newline in path shown as \n); returns 1,
+ * trace_report's failure. */
 static int refuse(const char *path, const char *problem)
 {
-	fprintf(stderr, "atexit-shim: --report='%s': %s\n", path, problem);
+	char shown[PATH_MAX + 16];
+	config_quote(shown, sizeof shown, path, strlen(path));
+	fprintf(stderr, "atexit-shim: --report='%s': %s\n", shown, problem);
 	return 1;
 }
 

@@ -49,17 +49,33 @@ static const char usage[] =
 	"Exit status: COMMAND's; 2 for a bad option, 126 if COMMAND cannot be run, 127 if not found.\n"
 	"See atexit-shim(1) and libatexit-shim(7).\n";
 
+/* One line on stderr, whatever the values in it hold (a file name may
+ * have a newline): shown as config.c shows them. */
+__attribute__((format(printf, 1, 0))) static void say(const char *format, va_list args)
+{
+	char message[1024], shown[1024];
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): the callers va_start it (clang 14 misreads them) */
+	vsnprintf(message, sizeof message, format, args);
+	config_quote(shown, sizeof shown, message, strlen(message));
+	fprintf(stderr, "atexit-shim: %s\n", shown);
+}
+
 /* One line on stderr, then exit with status. */
 __attribute__((format(printf, 2, 3))) static _Noreturn void fail(int status, const char *format, ...)
 {
-	char message[1024];
 	va_list args;
 	va_start(args, format);
-	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is right above (clang 14 misreads it) */
-	vsnprintf(message, sizeof message, format, args);
+	say(format, args);
 	va_end(args);
-	fprintf(stderr, "atexit-shim: %s\n", message);
 	exit(status);
+}
+
+__attribute__((format(printf, 1, 2))) static void warn(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	say(format, args);
+	va_end(args);
 }
 
 static bool readable(const char *path)
@@ -426,7 +442,7 @@ static void warn_if_out_of_reach(const char *path, const char *command)
 {
 	struct stat st;
 	if (stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
-		fprintf(stderr, "atexit-shim: warning: %s is set-user-id or set-group-id: the shim is not loaded into it\n", command);
+		warn("warning: %s is set-user-id or set-group-id: the shim is not loaded into it", command);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -441,7 +457,7 @@ static void warn_if_out_of_reach(const char *path, const char *command)
 			dynamic |= ph.p_type == PT_INTERP;
 		}
 		if (!dynamic)
-			fprintf(stderr, "atexit-shim: warning: %s is statically linked: the shim cannot be loaded into it\n", command);
+			warn("warning: %s is statically linked: the shim cannot be loaded into it", command);
 	}
 	close(fd);
 }

@@ -261,3 +261,18 @@ CASES
 	[ "$(stat -c %a "$BATS_TEST_TMPDIR/new")" = 600 ]
 	grep -q ' init' "$BATS_TEST_TMPDIR/new"
 }
+
+@test "a value or command name with a newline is still reported on one line" {
+	run shim --run=$'echo a\necho b' -- true
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --run='echo a\\necho b': expected a shell command on one line" ]
+	run shim --trace=$'/no/such\ndir' -- true
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --trace='/no/such\\ndir': cannot open it for appending: No such file or directory" ]
+	run shim -- $'no-such\ncommand'
+	[ "$status" -eq 127 ]
+	[ "$output" = "atexit-shim: no-such\\ncommand: command not found" ]
+	run shim --report=$'/no/such\nfile'
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --report='/no/such\\nfile': cannot read it: No such file or directory" ]
+}
