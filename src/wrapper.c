@@ -337,8 +337,6 @@ static const char *open_error(int error)
 {
 	if (error == ELOOP)
 		return "a symbolic link, which is never followed (for standard error: --trace without FILE)";
-	if (error == ENXIO)
-		return "a pipe nobody reads: the command would wait at start-up";
 	return strerror(error);
 }
 
@@ -346,10 +344,15 @@ static const char *open_error(int error)
  * a symbolic link; created 0600) and checks it takes writes, so that a bad
  * one is refused before anything runs.  A file created for the check is
  * removed: the library creates it, and a command that fails to start
- * leaves nothing behind. */
+ * leaves nothing behind.  A named pipe is taken as it is: a writer opening
+ * and closing it would end its reader's input before the command starts. */
 static void check_trace_file(const char *path, const char *setting)
 {
-	int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+		return;
+	/* never wait in open, nor make a terminal the command's controlling one */
+	int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
 	int fd = open(path, flags);
 	bool created = false;
 	if (fd < 0 && errno == ENOENT) {

@@ -276,3 +276,13 @@ CASES
 	[ "$status" -eq 2 ]
 	[ "$output" = "atexit-shim: --report='/no/such\\nfile': cannot read it: No such file or directory" ]
 }
+
+@test "a named pipe as the trace file is left to its reader: the wrapper does not open it" {
+	local fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	timeout 20 cat "$fifo" >"$BATS_TEST_TMPDIR/read" &
+	run timeout 20 "$WRAPPER" --trace="$fifo" -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	wait
+	grep -q ' init' "$BATS_TEST_TMPDIR/read"
+}
