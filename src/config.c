@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,7 @@ const char *const config_variables[] = {
 	"ATEXIT_SHIM_FOLLOW",   "ATEXIT_SHIM_ROOT_PID", NULL,
 };
 
-/* value, quoted for a one-line message: control characters (a newline in
- * a variable would split the line) shown as \n, \t or \xNN; long values cut. */
-static void quote(char *out, size_t size, const char *value, size_t len)
+void config_quote(char *out, size_t size, const char *value, size_t len)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < len && o + 5 < size; i++) {
@@ -37,7 +36,7 @@ static void quote(char *out, size_t size, const char *value, size_t len)
 static bool bad(char *problem, size_t size, const char *value, const char *expected)
 {
 	char shown[128];
-	quote(shown, sizeof shown, value, strlen(value));
+	config_quote(shown, sizeof shown, value, strlen(value));
 	snprintf(problem, size, "'%s': expected %s", shown, expected);
 	return false;
 }
@@ -87,13 +86,50 @@ int config_next_entry(const char **cursor, struct handler_entry *e, char *proble
 				return 1;
 		}
 		char shown[128];
-		quote(shown, sizeof shown, p, len > 60 ? 60 : len);
+		config_quote(shown, sizeof shown, p, len > 60 ? 60 : len);
 		snprintf(problem, size, "line %d '%s': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL", e->line, shown);
 		return -1;
 	}
 }
 
-/* A signal by name (TERM, SIGTERM, any case) or number. */
+/* A number up to 999, digits only (leading zeros allowed), or -1. */
+static int small_number(const char *s)
+{
+	int n = 0;
+	const char *p = s;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((n = n * 10 + (*p - '0')) > 999)
+			return -1;
+	return p != s && *p == '\0' ? n : -1;
+}
+
+/* The signals a set can hold (bit s-1 for signal s): the standard ones
+ * with a name, and the real-time ones as the running glibc counts them
+ * (it keeps the first two for itself), at run time: SIGRTMIN and SIGRTMAX
+ * are calls. */
+static bool known_signal(int sig)
+{
+	if (sig <= 0 || sig > 64)
+		return false;
+	return signal_name(sig) != NULL || (sig >= SIGRTMIN && sig <= SIGRTMAX);
+}
+
+/* RTMIN, RTMIN+n, RTMAX or RTMAX-n (any case, SIG already taken off), as
+ * kill(1) and bash name them; 0 if name is none of them. */
+static int realtime_signal(const char *name)
+{
+	bool from_min = strncasecmp(name, "RTMIN", 5) == 0;
+	if (!from_min && strncasecmp(name, "RTMAX", 5) != 0)
+		return 0;
+	const char *rest = name + 5;
+	int offset = 0;
+	if (*rest != '\0' && (*rest != (from_min ? '+' : '-') || (offset = small_number(rest + 1)) < 0))
+		return 0;
+	int sig = from_min ? SIGRTMIN + offset : SIGRTMAX - offset;
+	return sig >= SIGRTMIN && sig <= SIGRTMAX && known_signal(sig) ? sig : 0;
+}
+
+/* A signal by name (TERM, SIGTERM, RTMIN+1, any case) or number; 0 if none. */
 static int parse_signal(const char *s, size_t len)
 {
 	char word[16];
@@ -101,18 +137,27 @@ static int parse_signal(const char *s, size_t len)
 		return 0;
 	memcpy(word, s, len);
 	word[len] = '\0';
-	char *end;
-	errno = 0;
-	long n = strtol(word, &end, 10);
-	if (end != word && *end == '\0' && errno == 0)
-		return n > 0 && n < 64 && signal_name((int)n) != NULL ? (int)n : 0;
+	int n = small_number(word);
+	if (n >= 0)
+		return known_signal(n) ? n : 0;
 	const char *name = strncasecmp(word, "SIG", 3) == 0 ? word + 3 : word;
-	for (int sig = 1; sig < 64; sig++) {
-		const char *known = signal_name(sig);
+	int sig = realtime_signal(name);
+	for (int i = 1; sig == 0 && i <= 64; i++) {
+		const char *known = signal_name(i);
 		if (known != NULL && strcasecmp(known, name) == 0)
-			return sig;
+			sig = i;
 	}
-	return 0;
+	return sig;
+}
+
+/* What a signal list may hold, with this system's numbers. */
+static void expected_signals(char *out, size_t size)
+{
+	int standard = 0;
+	while (signal_name(standard + 1) != NULL)
+		standard++;
+	snprintf(out, size, "signal names (TERM or SIGTERM, RTMIN+n, RTMAX-n) or numbers 1-%d and %d-%d, "
+	         "separated by commas", standard, SIGRTMIN, SIGRTMAX);
 }
 
 bool config_parse_signals(const char *value, uint64_t *out, char *problem, size_t size)
@@ -122,9 +167,12 @@ bool config_parse_signals(const char *value, uint64_t *out, char *problem, size_
 	do {
 		size_t len = strcspn(p, ",");
 		int sig = parse_signal(p, len);
-		if (sig == 0)
-			return bad(problem, size, value, "signal names (TERM or SIGTERM) or numbers, separated by commas");
-		if (sig == 9 || sig == 19) /* SIGKILL, SIGSTOP */
+		if (sig == 0) {
+			char expected[160];
+			expected_signals(expected, sizeof expected);
+			return bad(problem, size, value, expected);
+		}
+		if (sig == SIGKILL || sig == SIGSTOP)
 			return bad(problem, size, value, "signals that can be caught (not KILL or STOP)");
 		set |= UINT64_C(1) << (sig - 1);
 		p += len;
@@ -140,8 +188,10 @@ bool config_parse_timeout(const char *value, uint64_t *out_ns, char *problem, si
 	double seconds = strtod(value, &end);
 	/* strtod also reads hex, inf and nan: take plain decimals only */
 	if (end == value || *end != '\0' || errno != 0 || strspn(value, "0123456789.") != strlen(value) ||
-	    !(seconds > 0) || seconds > 1e9)
+	    !(seconds > 0))
 		return bad(problem, size, value, "seconds, a number > 0 (decimals allowed)");
+	if (seconds > 1e9) /* 1e18 ns: well within the 64 bits counted in */
+		return bad(problem, size, value, "seconds, at most 1000000000");
 	*out_ns = (uint64_t)(seconds * 1e9 + 0.5); /* rounded; not llround: libm in every process */
 	if (*out_ns == 0)
 		*out_ns = 1;
@@ -160,9 +210,18 @@ bool config_parse_skip(const char *value, char *problem, size_t size)
 	return true;
 }
 
+const char *config_parse_trace(const char *value)
+{
+	if (value == NULL || *value == '\0' || strcmp(value, "0") == 0)
+		return NULL;
+	return strcmp(value, "1") == 0 || strcmp(value, "stderr") == 0 ? "" : value;
+}
+
 /* By hand, not strtol: every process under the shim reads this at start-up. */
 long config_parse_pid(const char *value)
 {
+	if (value == NULL)
+		return 0;
 	long pid = 0;
 	const char *p = value;
 	for (; *p >= '0' && *p <= '9' && pid <= INT_MAX; p++)
@@ -235,8 +294,7 @@ int config_read(struct settings *s, config_lookup *lookup, config_complaint *com
 			complain(&r, "ATEXIT_SHIM_FOLLOW", problem);
 		}
 	}
-	if ((v = get(&r, "ATEXIT_SHIM_TRACE")) != NULL)
-		s->trace = strcmp(v, "1") == 0 || strcmp(v, "stderr") == 0 ? "" : v;
+	s->trace = config_parse_trace(get(&r, "ATEXIT_SHIM_TRACE"));
 	if ((v = get(&r, "ATEXIT_SHIM_TRACE_FORMAT")) != NULL) {
 		if (strcmp(v, "json") == 0) {
 			s->format = TRACE_JSON;

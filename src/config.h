@@ -19,7 +19,7 @@ struct settings {
 	const char *handlers;      /* ATEXIT_SHIM_HANDLERS, every entry valid; NULL: none */
 	const char *skip;          /* ATEXIT_SHIM_SKIP: comma-separated globs; NULL: none */
 	bool follow;               /* ATEXIT_SHIM_FOLLOW=1 */
-	const char *trace;         /* ATEXIT_SHIM_TRACE: NULL off, "" stderr, else a path */
+	const char *trace;         /* ATEXIT_SHIM_TRACE: see config_parse_trace */
 	enum trace_format format;  /* ATEXIT_SHIM_TRACE_FORMAT */
 	uint64_t signals;          /* ATEXIT_SHIM_SIGNALS: bit s-1 for signal s */
 	uint64_t timeout_ns;       /* ATEXIT_SHIM_TIMEOUT; 0: none */
@@ -58,7 +58,15 @@ int config_next_entry(const char **cursor, struct handler_entry *e, char *proble
 bool config_parse_signals(const char *value, uint64_t *out, char *problem, size_t size);
 bool config_parse_timeout(const char *value, uint64_t *out_ns, char *problem, size_t size);
 bool config_parse_skip(const char *value, char *problem, size_t size);
-/* A process id, or 0 if value is not one. */
+/* ATEXIT_SHIM_TRACE: NULL (off: unset, empty or 0), "" (stderr: 1 or
+ * stderr) or the path itself. */
+const char *config_parse_trace(const char *value);
+/* value, shown for a one-line message: control characters (a newline in a
+ * variable would split the line) as \n, \t or \xNN; cut to fit size. */
+void config_quote(char *out, size_t size, const char *value, size_t len);
+
+/* A process id, or 0 if value is NULL or not one: a bad ATEXIT_SHIM_ROOT_PID
+ * counts as unset (the process is a root, and config_read names the value). */
 long config_parse_pid(const char *value);
 
 #endif

@@ -95,17 +95,22 @@ void line_add_hex(struct line *l, uintptr_t v)
 	add_digits(l, v, 16);
 }
 
+/* Exact to the nanosecond: the limit shown is the one given, and a small
+ * one is never shown as "0".  By hand: this runs in a signal handler. */
 void line_add_seconds(struct line *l, uint64_t ns)
 {
-	uint64_t ms = (ns + 500000) / 1000000;
-	line_add_decimal(l, (long long)(ms / 1000));
-	if (ms % 1000 != 0) {
-		char fraction[5] = { '.', (char)('0' + ms % 1000 / 100), (char)('0' + ms % 100 / 10),
-		                     (char)('0' + ms % 10), '\0' };
-		for (int i = 3; i > 1 && fraction[i] == '0'; i--)
-			fraction[i] = '\0';
-		line_add(l, fraction);
-	}
+	line_add_decimal(l, (long long)(ns / 1000000000u));
+	uint64_t fraction = ns % 1000000000u;
+	if (fraction == 0)
+		return;
+	char decimals[11] = ".";
+	for (size_t i = 9; i >= 1; i--, fraction /= 10)
+		decimals[i] = (char)('0' + fraction % 10);
+	size_t end = 9;
+	while (decimals[end] == '0')
+		end--;
+	decimals[end + 1] = '\0';
+	line_add(l, decimals);
 }
 
 void line_write(struct line *l, int fd)

@@ -21,7 +21,8 @@ void line_add(struct line *l, const char *s);
 void line_add_escaped(struct line *l, const char *s);
 void line_add_decimal(struct line *l, long long v);
 void line_add_hex(struct line *l, uintptr_t v);
-/* Nanoseconds as seconds, with up to three decimals: "1.5". */
+/* Nanoseconds as seconds, exactly, trailing zeros trimmed: "1.5",
+ * "0.000000001"; "0" only for 0. */
 void line_add_seconds(struct line *l, uint64_t ns);
 /* Copies s (NULL: "?") into out, at most size - 1 bytes, NUL-terminated. */
 void line_copy(char *out, const char *s, size_t size);

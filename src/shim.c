@@ -77,11 +77,13 @@ __attribute__((constructor)) static void shim_start(void)
 	if (getauxval(AT_SECURE)) /* setuid or setgid: no setting applies (secure_getenv's rule) */
 		return;
 
-	/* Only a root reports problems: a child that strips the shim is quiet. */
-	const char *root_pid = environment_setting(&found, "ATEXIT_SHIM_ROOT_PID");
+	/* Only a root reports problems: a child that strips the shim is quiet.
+	 * A root pid that is not one counts as unset: this process is the root,
+	 * and config_read names the bad value with the others. */
+	long root_pid = config_parse_pid(environment_setting(&found, "ATEXIT_SHIM_ROOT_PID"));
 	const char *follow_value = environment_setting(&found, "ATEXIT_SHIM_FOLLOW");
 	bool follows = follow_value != NULL && strcmp(follow_value, "1") == 0;
-	bool root = root_pid == NULL || *root_pid == '\0' || config_parse_pid(root_pid) == pid || follows;
+	bool root = root_pid == 0 || root_pid == pid || follows;
 	if (!root) {
 		environment_strip();
 		runner_behave_natively();

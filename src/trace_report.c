@@ -4,9 +4,13 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
 
 /* One handler's run, from its done event. */
 struct step {
@@ -206,31 +210,101 @@ static void print(struct report *r, FILE *out)
 		fprintf(out, "  none\n");
 }
 
-int trace_report(const char *path, FILE *out)
+/* A trace event is one line of at most 1024 bytes (the library's struct
+ * line): a longer line is not one, and reading stops there, so that a huge
+ * file without newlines is refused, not swallowed. */
+#define LINE_BOUND 4096
+
+/* One line on stderr (a newline in path shown as \n); returns 1,
+ * trace_report's failure. */
+static int refuse(const char *path, const char *problem)
+{
+	char shown[PATH_MAX + 16];
+	config_quote(shown, sizeof shown, path, strlen(path));
+	fprintf(stderr, "atexit-shim: --report='%s': %s\n", shown, problem);
+	return 1;
+}
+
+/* The next line, without its newline, into buf (LINE_BOUND + 1 bytes): its
+ * length; -1 at the end of the file; -2 if it is longer than LINE_BOUND. */
+static long next_line(FILE *in, char *buf)
+{
+	size_t len = 0;
+	int c;
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (len == LINE_BOUND)
+			return -2;
+		buf[len++] = (char)c;
+	}
+	if (c == EOF && len == 0)
+		return -1;
+	buf[len] = '\0';
+	return (long)len;
+}
+
+/* Every line of in into r: 0, or 1 with one line on stderr naming the
+ * first problem.  Blank lines are skipped. */
+static int read_events(const char *path, FILE *in, struct report *r)
+{
+	static char line[LINE_BOUND + 1];
+	char problem[160];
+	long number_of_line = 0, events = 0, len;
+	while ((len = next_line(in, line)) != -1) {
+		number_of_line++;
+		if (len == -2) {
+			snprintf(problem, sizeof problem, "line %ld is longer than %d bytes: not a trace event",
+			         number_of_line, LINE_BOUND);
+			return refuse(path, problem);
+		}
+		if (strspn(line, " \t\r") == (size_t)len)
+			continue;
+		/* a NUL inside would hide the rest of the line from the parser */
+		json_object *e = memchr(line, '\0', (size_t)len) == NULL ? json_tokener_parse(line) : NULL;
+		int taken = e != NULL ? take(r, e) : -1;
+		json_object_put(e);
+		if (taken != 0) {
+			snprintf(problem, sizeof problem, "line %ld is not a JSON trace event (trace with --json)",
+			         number_of_line);
+			return refuse(path, problem);
+		}
+		events++;
+	}
+	if (ferror(in)) {
+		snprintf(problem, sizeof problem, "cannot read it: %s", strerror(errno));
+		return refuse(path, problem);
+	}
+	if (events == 0)
+		return refuse(path, number_of_line == 0 ? "it is empty" : "no trace events in it");
+	return 0;
+}
+
+/* A regular file or a pipe (--report=<(zcat trace.gz)); not a directory,
+ * whose reading fails, nor a device such as /dev/zero, which never ends. */
+static FILE *open_trace(const char *path)
 {
 	FILE *in = fopen(path, "r");
 	if (in == NULL) {
-		fprintf(stderr, "atexit-shim: --report='%s': cannot read it: %s\n", path, strerror(errno));
+		char problem[160];
+		snprintf(problem, sizeof problem, "cannot read it: %s", strerror(errno));
+		(void)refuse(path, problem);
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fileno(in), &st) != 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		(void)refuse(path, "not a regular file or a pipe");
+		fclose(in);
+		return NULL;
+	}
+	return in;
+}
+
+int trace_report(const char *path, FILE *out)
+{
+	FILE *in = open_trace(path);
+	if (in == NULL)
 		return 1;
-	}
 	struct report r = { 0 };
-	char *line = NULL;
-	size_t size = 0;
-	long number_of_line = 0;
-	int result = 0;
-	while (getline(&line, &size, in) > 0) {
-		number_of_line++;
-		json_object *e = json_tokener_parse(line);
-		if (e == NULL || take(&r, e) != 0) {
-			fprintf(stderr, "atexit-shim: --report='%s': line %ld is not a JSON trace event (trace with --json)\n",
-			        path, number_of_line);
-			json_object_put(e);
-			result = 1;
-			break;
-		}
-		json_object_put(e);
-	}
-	free(line);
+	int result = read_events(path, in, &r);
 	fclose(in);
 	if (result == 0)
 		print(&r, out);

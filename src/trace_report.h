@@ -7,8 +7,9 @@
 
 #include <stdio.h>
 
-/* 0, or 1 with a message on stderr when the file cannot be read or a line
- * is not a trace event. */
+/* 0, or 1 with one line on stderr when the file cannot be read, is not a
+ * regular file or a pipe, has no trace event, or has a line that is not
+ * one (any longer than 4096 bytes is not). */
 int trace_report(const char *path, FILE *out);
 
 #endif

@@ -7,6 +7,7 @@
  * recognises it as the root by ATEXIT_SHIM_ROOT_PID) and its exit status or
  * signal is the caller's to see. */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +37,7 @@ static const char usage[] =
 	"  --fn=[LIB:]SYMBOL    at exit, call void SYMBOL(void), from LIB if given (repeatable)\n"
 	"  --skip=GLOB          do not run handlers whose symbol matches GLOB (repeatable)\n"
 	"  --trace[=FILE]       trace registrations and the exit sequence (to stderr without FILE)\n"
-	"  --json               trace as JSON Lines\n"
+	"  --json               trace as JSON Lines (with --trace)\n"
 	"  --signals=LIST       run the exit handlers when these signals arrive (TERM,INT,...)\n"
 	"  --timeout=SECONDS    abandon a handler that runs longer than this\n"
 	"  --follow             every descendant process is a root of its own\n"
@@ -48,17 +49,33 @@ static const char usage[] =
 	"Exit status: COMMAND's; 2 for a bad option, 126 if COMMAND cannot be run, 127 if not found.\n"
 	"See atexit-shim(1) and libatexit-shim(7).\n";
 
+/* One line on stderr, whatever the values in it hold (a file name may
+ * have a newline): shown as config.c shows them. */
+__attribute__((format(printf, 1, 0))) static void say(const char *format, va_list args)
+{
+	char message[1024], shown[1024];
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): the callers va_start it (clang 14 misreads them) */
+	vsnprintf(message, sizeof message, format, args);
+	config_quote(shown, sizeof shown, message, strlen(message));
+	fprintf(stderr, "atexit-shim: %s\n", shown);
+}
+
 /* One line on stderr, then exit with status. */
 __attribute__((format(printf, 2, 3))) static _Noreturn void fail(int status, const char *format, ...)
 {
-	char message[1024];
 	va_list args;
 	va_start(args, format);
-	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is right above (clang 14 misreads it) */
-	vsnprintf(message, sizeof message, format, args);
+	say(format, args);
 	va_end(args);
-	fprintf(stderr, "atexit-shim: %s\n", message);
 	exit(status);
+}
+
+__attribute__((format(printf, 1, 2))) static void warn(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	say(format, args);
+	va_end(args);
 }
 
 static bool readable(const char *path)
@@ -111,12 +128,44 @@ struct options {
 	struct text handlers, skip;
 	const char *trace, *signals, *timeout;
 	bool json, follow, print_env;
+	int after_bare_trace; /* argv index after a --trace without =FILE; 0: none */
 };
 
 static void check(bool ok, const char *option, const char *problem)
 {
 	if (!ok)
 		fail(2, "%s=%s", option, problem);
+}
+
+/* --fn=LIB:SYM: LIB loaded and SYM looked up as the library will (an
+ * fn: entry, read by config.c), so that a typo is refused now rather than
+ * reported by the command at start-up.  Loading runs LIB's constructors in
+ * the wrapper too.  A bare SYM can only be looked for in the command. */
+static void check_function(const char *value, const struct handler_entry *e)
+{
+	char library[PATH_MAX], symbol[256];
+	snprintf(library, sizeof library, "%.*s", (int)e->library_len, e->library);
+	snprintf(symbol, sizeof symbol, "%.*s", (int)e->text_len, e->text);
+	void *handle = dlopen(library, RTLD_LAZY | RTLD_LOCAL);
+	if (handle == NULL)
+		fail(2, "--fn='%s': %s", value, dlerror());
+	bool found = dlsym(handle, symbol) != NULL;
+	dlclose(handle);
+	if (!found)
+		fail(2, "--fn='%s': no symbol %s in %s", value, symbol, library);
+}
+
+static void add_function(struct options *o, const char *value)
+{
+	struct handler_entry e = { .line = 0 };
+	char entry[1024], problem[256];
+	snprintf(entry, sizeof entry, "fn:%s", value);
+	const char *cursor = entry;
+	if (strchr(value, '\n') != NULL || config_next_entry(&cursor, &e, problem, sizeof problem) != 1)
+		fail(2, "--fn='%s': expected [LIBRARY:]SYMBOL", value);
+	if (e.library != NULL)
+		check_function(value, &e);
+	append(&o->handlers, "\n", "fn:", value);
 }
 
 static void parse(int argc, char **argv, struct options *o)
@@ -152,25 +201,19 @@ static void parse(int argc, char **argv, struct options *o)
 				fail(2, "--run='%s': expected a shell command on one line", value);
 			append(&o->handlers, "\n", "cmd:", value);
 			break;
-		case OPT_FN: {
-			struct handler_entry e = { .line = 0 };
-			char entry[1024];
-			snprintf(entry, sizeof entry, "fn:%s", value);
-			const char *cursor = entry;
-			bool ok = strchr(value, '\n') == NULL &&
-			          config_next_entry(&cursor, &e, problem, sizeof problem) == 1;
-			if (!ok)
-				fail(2, "--fn='%s': expected [LIBRARY:]SYMBOL", value);
-			append(&o->handlers, "\n", "fn:", value);
+		case OPT_FN:
+			add_function(o, value);
 			break;
-		}
 		case OPT_SKIP:
 			check(config_parse_skip(value, problem, sizeof problem), "--skip", problem);
 			append(&o->skip, ",", value, "");
 			break;
 		case OPT_TRACE:
 			o->trace = optarg != NULL ? optarg : "stderr";
-			check(*o->trace != '\0', "--trace", "'': expected a file name");
+			o->after_bare_trace = optarg != NULL ? 0 : optind;
+			/* as the variable it sets: an explicit option that meant "off" would surprise */
+			if (config_parse_trace(o->trace) == NULL)
+				fail(2, "--trace='%s': expected a file name (empty and 0 mean no trace; write ./0 for a file named 0)", o->trace);
 			break;
 		case OPT_JSON:
 			o->json = true;
@@ -210,6 +253,20 @@ static void parse(int argc, char **argv, struct options *o)
 	}
 }
 
+/* The command, exec'ed, keeps this process's id: it is the root.  Settings
+ * printed for a shell name no root: this process will be gone, and without
+ * a root pid the first process that loads the library is the root. */
+static void set_root_pid(bool print_env)
+{
+	if (print_env) {
+		unsetenv("ATEXIT_SHIM_ROOT_PID");
+		return;
+	}
+	char pid[24];
+	snprintf(pid, sizeof pid, "%ld", (long)getpid());
+	setenv("ATEXIT_SHIM_ROOT_PID", pid, 1);
+}
+
 /* The environment the command gets, set in this process. */
 static void set_environment(const struct options *o, const char *library)
 {
@@ -234,9 +291,7 @@ static void set_environment(const struct options *o, const char *library)
 		setenv("ATEXIT_SHIM_TIMEOUT", o->timeout, 1);
 	if (o->follow)
 		setenv("ATEXIT_SHIM_FOLLOW", "1", 1);
-	char pid[24];
-	snprintf(pid, sizeof pid, "%ld", (long)getpid()); /* exec keeps it */
-	setenv("ATEXIT_SHIM_ROOT_PID", pid, 1);
+	set_root_pid(o->print_env);
 
 	const char *preload = getenv("LD_PRELOAD");
 	if (preload == NULL || *preload == '\0') {
@@ -263,24 +318,92 @@ static void complain(const char *problem, void *ctx)
 	fprintf(stderr, "atexit-shim: %s\n", problem);
 }
 
+/* Why a trace could not be written to what fd opened: the library writes
+ * anywhere it can open, and a write that fails is lost without a word, so
+ * only what takes writes is accepted -- a file, a pipe, a terminal,
+ * /dev/null -- not /dev/full and other devices.  NULL if fine. */
+static const char *unfit_for_trace(int fd)
+{
+	struct stat st, null;
+	if (fstat(fd, &st) != 0)
+		return strerror(errno);
+	if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || isatty(fd) ||
+	    (S_ISCHR(st.st_mode) && stat("/dev/null", &null) == 0 && st.st_rdev == null.st_rdev))
+		return NULL;
+	return "not a file, a pipe, a terminal or /dev/null: trace lines written there would be lost";
+}
+
+static const char *open_error(int error)
+{
+	if (error == ELOOP)
+		return "a symbolic link, which is never followed (for standard error: --trace without FILE)";
+	return strerror(error);
+}
+
+/* Opens the trace file as the library will (trace.c: append, never through
+ * a symbolic link; created 0600) and checks it takes writes, so that a bad
+ * one is refused before anything runs.  A file created for the check is
+ * removed: the library creates it, and a command that fails to start
+ * leaves nothing behind.  A named pipe is taken as it is: a writer opening
+ * and closing it would end its reader's input before the command starts. */
+static void check_trace_file(const char *path, const char *setting)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+		return;
+	/* never wait in open, nor make a terminal the command's controlling one */
+	int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+	int fd = open(path, flags);
+	bool created = false;
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+		created = fd >= 0;
+	}
+	if (fd < 0)
+		fail(2, "%s='%s': cannot open it for appending: %s", setting, path, open_error(errno));
+	const char *problem = unfit_for_trace(fd);
+	close(fd);
+	if (created)
+		unlink(path);
+	if (problem != NULL)
+		fail(2, "%s='%s': %s", setting, path, problem);
+}
+
 /* The settings as the library will read them, including any the caller
  * exported already: every problem now, before anything runs. */
-static void check_settings(void)
+static void check_settings(const struct options *o)
 {
 	struct settings s;
 	if (config_read(&s, lookup, complain, NULL) > 0)
 		fail(2, "not running the command: fix the settings above");
+	/* refused rather than implying --trace: a format alone asks for nothing */
+	if (o->json && s.trace == NULL)
+		fail(2, "--json: there is no trace to format (add --trace or --trace=FILE)");
+	if (s.trace != NULL && *s.trace != '\0')
+		check_trace_file(s.trace, o->trace != NULL ? "--trace" : "ATEXIT_SHIM_TRACE");
 }
 
-static void print_quoted(const char *name)
+/* "export NAME='value'", quoted for any POSIX shell. */
+static void print_export(const char *name)
 {
 	const char *value = getenv(name);
 	if (value == NULL)
 		return;
-	printf("%s='", name);
+	printf("export %s='", name);
 	for (const char *p = value; *p != '\0'; p++)
 		fputs(*p == '\'' ? "'\\''" : (char[]){ *p, '\0' }, stdout);
 	puts("'");
+}
+
+/* For a shell to eval: its next commands then run as under the wrapper,
+ * each a root of its own.  A root pid the shell may hold (a process gone
+ * by now) is removed, so the output works wherever it is eval'ed. */
+static void print_environment(void)
+{
+	print_export("LD_PRELOAD");
+	for (const char *const *name = config_variables; *name != NULL; name++)
+		print_export(*name);
+	puts("unset ATEXIT_SHIM_ROOT_PID");
 }
 
 /* Where execvp would find the command, for its exit status and warnings. */
@@ -300,13 +423,29 @@ static const char *locate(const char *command)
 	return NULL;
 }
 
+/* The command's path, or exit 127 (not found) or 126 (not executable).  A
+ * bare --trace takes no separate argument (getopt's optional argument), so
+ * "--trace FILE" makes FILE the command: say so when it then fails. */
+static const char *find_command(const char *command, bool after_bare_trace)
+{
+	char hint[PATH_MAX + 40] = "";
+	if (after_bare_trace)
+		snprintf(hint, sizeof hint, " (did you mean --trace=%s?)", command);
+	const char *path = locate(command);
+	if (path == NULL)
+		fail(127, "%s: command not found%s", command, hint);
+	if (access(path, X_OK) != 0)
+		fail(126, "%s: not executable%s", command, hint);
+	return path;
+}
+
 /* Statically linked (an ELF file without an interpreter) or set-user-id:
  * the shim cannot act there, and a user deserves to know. */
 static void warn_if_out_of_reach(const char *path, const char *command)
 {
 	struct stat st;
 	if (stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
-		fprintf(stderr, "atexit-shim: warning: %s is set-user-id or set-group-id: the shim is not loaded into it\n", command);
+		warn("warning: %s is set-user-id or set-group-id: the shim is not loaded into it", command);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -321,9 +460,31 @@ static void warn_if_out_of_reach(const char *path, const char *command)
 			dynamic |= ph.p_type == PT_INTERP;
 		}
 		if (!dynamic)
-			fprintf(stderr, "atexit-shim: warning: %s is statically linked: the shim cannot be loaded into it\n", command);
+			warn("warning: %s is statically linked: the shim cannot be loaded into it", command);
 	}
 	close(fd);
+}
+
+/* A file the kernel cannot execute (ENOEXEC: a script without "#!") is a
+ * shell script to execvp, env, nice and the shells: run it the same way,
+ * "/bin/sh PATH ARG...", so that a command runs under the wrapper exactly
+ * when it runs without.  Returns only if /bin/sh cannot be run. */
+static void exec_as_script(const char *path, char *const command_argv[])
+{
+	size_t count = 0;
+	while (command_argv[count] != NULL)
+		count++;
+	char **sh_argv = calloc(count + 2, sizeof *sh_argv);
+	if (sh_argv == NULL)
+		fail(1, "out of memory");
+	sh_argv[0] = "/bin/sh";
+	sh_argv[1] = (char *)path;
+	for (size_t i = 1; i < count; i++)
+		sh_argv[i + 1] = command_argv[i];
+	execv(sh_argv[0], sh_argv);
+	int saved = errno;
+	free(sh_argv);
+	errno = saved; /* the caller reports why /bin/sh could not run */
 }
 
 int main(int argc, char **argv)
@@ -334,11 +495,9 @@ int main(int argc, char **argv)
 	set_environment(&o, library);
 	free(o.handlers.s);
 	free(o.skip.s);
-	check_settings();
+	check_settings(&o);
 	if (o.print_env) {
-		print_quoted("LD_PRELOAD");
-		for (const char *const *name = config_variables; *name != NULL; name++)
-			print_quoted(*name);
+		print_environment();
 		return 0;
 	}
 	if (optind >= argc)
@@ -347,13 +506,11 @@ int main(int argc, char **argv)
 		fail(127, "%s: the preload library is missing (was the project built?)", library);
 
 	const char *command = argv[optind];
-	const char *path = locate(command);
-	if (path == NULL)
-		fail(127, "%s: command not found", command);
-	if (access(path, X_OK) != 0)
-		fail(126, "%s: not executable", command);
+	const char *path = find_command(command, o.after_bare_trace == optind);
 	warn_if_out_of_reach(path, command);
 	execv(path, argv + optind);
+	if (errno == ENOEXEC)
+		exec_as_script(path, argv + optind);
 	int saved = errno;
 	fail(saved == ENOENT ? 127 : 126, "%s: %s", command, strerror(saved));
 }

@@ -195,3 +195,18 @@ print(" ".join(e["event"] + ("=" + e["how"] if "how" in e else "") for e in even
 print(events[-1].get("status"))' "$trace"
 	[ "$output" = "$(printf '%s\n' 'init exit=_exit run done final' 4)" ]
 }
+
+@test "--fn=LIB:SYM with a library or symbol that does not exist: refused by the wrapper, nothing run" {
+	local lib=$FIXTURES/.libs/libfn.so
+	run shim --fn=/no/such/lib.so:f -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --fn='/no/such/lib.so:f': /no/such/lib.so: cannot open shared object file: No such file or directory" ]
+	run shim --fn="$lib:no_such_symbol" -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --fn='$lib:no_such_symbol': no symbol no_such_symbol in $lib" ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	# a symbol without a library can only be looked for in the command: the library reports it
+	run shim --fn=no_such_symbol -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "atexit-shim: ATEXIT_SHIM_HANDLERS line 1: symbol no_such_symbol: not found in the process; ignored" ]
+}

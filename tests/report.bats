@@ -65,3 +65,29 @@ TABLE
 	[ "$status" -eq 2 ]
 	[ "$output" = "atexit-shim: --report='/nonexistent': cannot read it: No such file or directory" ]
 }
+
+@test "a directory, a device, an empty file, blank lines, an endless line: one line each, exit 2, no tables" {
+	local dir=$BATS_TEST_TMPDIR
+	: >"$dir/empty"
+	printf '\n \n' >"$dir/blank"
+	head -c 100000 /dev/zero >"$dir/zeros"
+	{ known_trace | head -n 1; head -c 5000 /dev/zero | tr '\0' x; } >"$dir/long"
+	while IFS='|' read -r file expected; do
+		run timeout 10 "$WRAPPER" --report="$file"
+		[ "$status" -eq 2 ]
+		[ "$output" = "atexit-shim: --report='$file': $expected" ]
+	done <<CASES
+$dir|not a regular file or a pipe
+/dev/zero|not a regular file or a pipe
+$dir/empty|it is empty
+$dir/blank|no trace events in it
+$dir/zeros|line 1 is longer than 4096 bytes: not a trace event
+$dir/long|line 2 is longer than 4096 bytes: not a trace event
+CASES
+}
+
+@test "a trace through a pipe is read like a file" {
+	run shim --report=<(known_trace)
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "process 100 (./app): exit(), status 0; ended with signal 11" ]
+}

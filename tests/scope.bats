@@ -70,3 +70,12 @@ load helper
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | grep -v 'ld.so')" = main ]
 }
+
+@test "a root pid that is not a process id counts as unset: one line names it, the other settings act and are checked" {
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_ROOT_PID=garbage ATEXIT_SHIM_TIMEOUT=soon \
+		ATEXIT_SHIM_HANDLERS='cmd:echo done' "$FIXTURES/exitprobe" print=main exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' \
+		"atexit-shim: ATEXIT_SHIM_TIMEOUT='soon': expected seconds, a number > 0 (decimals allowed); ignored" \
+		"atexit-shim: ATEXIT_SHIM_ROOT_PID='garbage': expected a process id; ignored" main done)" ]
+}

@@ -81,3 +81,21 @@ ending_with() { ending_under_shim env "$@"; }
 	[ "$output" = "$(printf '%s\n' "atexit-shim: ATEXIT_SHIM_SIGNALS='TERM,KILL': expected signals that can be caught (not KILL or STOP); ignored" \
 		"atexit-shim: ATEXIT_SHIM_TIMEOUT='0x10': expected seconds, a number > 0 (decimals allowed); ignored")" ]
 }
+
+@test "TIMEOUT: a limit under a millisecond is reported as given, never as 0 s" {
+	run ending_with ATEXIT_SHIM_TIMEOUT=0.000000001 "$FIXTURES/exitprobe" on_exit=a/crash:hang exit=0
+	[ "$output" = "exit 124" ]
+	err_reports | grep -q '^atexit-shim: exit handler .* ran longer than 0.000000001 s and was abandoned; '
+}
+
+@test "SIGNALS: real-time signals, by number up to SIGRTMAX and as RTMIN+n or RTMAX-n" {
+	local value sig
+	for value in RTMIN+1 SIGRTMAX-1 64 rtmin; do
+		sig=$value
+		[[ "$value" =~ ^[0-9]+$ ]] || sig=$(kill -l "${value#SIG}") # bash names them as glibc counts them
+		run ending_with ATEXIT_SHIM_SIGNALS="$value" "$FIXTURES/exitprobe" on_exit=a raise="$sig" exit=0
+		[ "$output" = "signal $sig" ]
+		[ "$(out)" = "on_exit a status=$((128 + sig))" ]
+		[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	done
+}

@@ -175,3 +175,17 @@ PY
 	grep -q ' register seq=3 flavour=on_exit library=.*/new\\nline\\tand\\x1besc/exitprobe offset=' "$trace"
 	grep -q ' register seq=1 flavour=ATEXIT_SHIM_HANDLERS symbol=cmd:true #\\x0d\\x7f library=' "$trace"
 }
+
+@test "ATEXIT_SHIM_TRACE=0 or empty means off: no trace, no file named 0; --trace=0 is refused" {
+	cd "$BATS_TEST_TMPDIR"
+	local value
+	for value in 0 ''; do
+		run env ATEXIT_SHIM_TRACE="$value" LD_PRELOAD="$SHIM_LIB" "$FIXTURES/exitprobe" print=main exit=0
+		[ "$status" -eq 0 ]
+		[ "$output" = main ]
+		[ ! -e 0 ]
+	done
+	run shim --trace=0 -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --trace='0': expected a file name (empty and 0 mean no trace; write ./0 for a file named 0)" ]
+}

@@ -28,21 +28,37 @@ load helper
 		--signals=TERM,INT --timeout=1.5 --follow -- touch "$BATS_TEST_TMPDIR/ran"
 	[ "$status" -eq 0 ]
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
-	eval "$output"
-	[ "$LD_PRELOAD" = "$(realpath "$SHIM_LIB")" ]
-	[ "$ATEXIT_SHIM_HANDLERS" = "$(printf '%s\n' "cmd:echo 'it''s'" fn:f)" ]
-	[ "$ATEXIT_SHIM_SKIP" = 'a*,b' ]
-	[ "$ATEXIT_SHIM_TRACE" = /tmp/t ]
-	[ "$ATEXIT_SHIM_TRACE_FORMAT" = json ]
-	[ "$ATEXIT_SHIM_SIGNALS" = TERM,INT ]
-	[ "$ATEXIT_SHIM_TIMEOUT" = 1.5 ]
-	[ "$ATEXIT_SHIM_FOLLOW" = 1 ]
-	[ -n "$ATEXIT_SHIM_ROOT_PID" ]
+	local lib
+	lib=$(realpath "$SHIM_LIB")
+	# in a subshell running builtins only: eval'ed, the shim is loaded by every command run after
+	(
+		eval "$output"
+		[ "$LD_PRELOAD" = "$lib" ]
+		[ "$ATEXIT_SHIM_HANDLERS" = "$(printf '%s\n' "cmd:echo 'it''s'" fn:f)" ]
+		[ "$ATEXIT_SHIM_SKIP" = 'a*,b' ]
+		[ "$ATEXIT_SHIM_TRACE" = /tmp/t ]
+		[ "$ATEXIT_SHIM_TRACE_FORMAT" = json ]
+		[ "$ATEXIT_SHIM_SIGNALS" = TERM,INT ]
+		[ "$ATEXIT_SHIM_TIMEOUT" = 1.5 ]
+		[ "$ATEXIT_SHIM_FOLLOW" = 1 ]
+		[ -z "${ATEXIT_SHIM_ROOT_PID+set}" ]
+	)
+}
+
+@test "--print-env output works as printed: a POSIX shell's next commands run under the shim, each its own root" {
+	[ "$(shim --print-env --run='echo X' | grep -vc '^export [A-Z_]*=')" -eq 1 ] # and "unset ATEXIT_SHIM_ROOT_PID"
+	local sh
+	for sh in bash dash sh; do
+		# a root pid left in the shell (of a process gone) is removed too
+		run env ATEXIT_SHIM_ROOT_PID=1 "$sh" -c 'eval "$("$WRAPPER" --print-env --run="echo X")"; /bin/true; echo "status $?"; /bin/true'
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(printf '%s\n' X 'status 0' X)" ]
+	done
 }
 
 @test "--trace without a file means stderr" {
 	run shim --print-env --trace
-	printf '%s\n' "$output" | grep -qx "ATEXIT_SHIM_TRACE='stderr'"
+	printf '%s\n' "$output" | grep -qx "export ATEXIT_SHIM_TRACE='stderr'"
 }
 
 @test "bad options and values: one line naming them, exit 2, nothing run" {
@@ -57,7 +73,11 @@ load helper
 --timeout=abc|--timeout='abc': expected seconds, a number > 0 (decimals allowed)
 --timeout=0|--timeout='0': expected seconds, a number > 0 (decimals allowed)
 --timeout=-1|--timeout='-1': expected seconds, a number > 0 (decimals allowed)
---signals=TERM,NOPE|--signals='TERM,NOPE': expected signal names (TERM or SIGTERM) or numbers, separated by commas
+--timeout=1000000000.5|--timeout='1000000000.5': expected seconds, at most 1000000000
+--signals=TERM,NOPE|--signals='TERM,NOPE': expected signal names (TERM or SIGTERM, RTMIN+n, RTMAX-n) or numbers 1-31 and 34-64, separated by commas
+--signals=32|--signals='32': expected signal names (TERM or SIGTERM, RTMIN+n, RTMAX-n) or numbers 1-31 and 34-64, separated by commas
+--signals=RTMAX+1|--signals='RTMAX+1': expected signal names (TERM or SIGTERM, RTMIN+n, RTMAX-n) or numbers 1-31 and 34-64, separated by commas
+--signals=SIGSTOP|--signals='SIGSTOP': expected signals that can be caught (not KILL or STOP)
 --signals=KILL|--signals='KILL': expected signals that can be caught (not KILL or STOP)
 --skip=a,,b|--skip='a,,b': expected shell globs over handler names, separated by commas
 --fn=lib:|--fn='lib:': expected [LIBRARY:]SYMBOL
@@ -134,9 +154,9 @@ CASES
 	local other=$FIXTURES/.libs/libfn.so lib
 	lib=$(realpath "$SHIM_LIB")
 	run env LD_PRELOAD="$other" "$WRAPPER" --print-env
-	printf '%s\n' "$output" | grep -qx "LD_PRELOAD='$lib:$other'"
+	printf '%s\n' "$output" | grep -qx "export LD_PRELOAD='$lib:$other'"
 	run env LD_PRELOAD="$lib:$other" "$WRAPPER" --print-env
-	printf '%s\n' "$output" | grep -qx "LD_PRELOAD='$lib:$other'"
+	printf '%s\n' "$output" | grep -qx "export LD_PRELOAD='$lib:$other'"
 	run env LD_PRELOAD="$other" "$WRAPPER" -- sh -c 'echo "$LD_PRELOAD"'
 	[ "$output" = "$lib:$other" ]
 }
@@ -168,4 +188,101 @@ CASES
 	[ "$output" = "$lib" ]
 	run "$wrapper" --run='echo done' -- "$FIXTURES/exitprobe" print=main exit=0
 	[ "$output" = "$(printf '%s\n' main done)" ]
+}
+
+@test "a script without #! runs with /bin/sh, as execvp, env and the shells run it" {
+	local script=$BATS_TEST_TMPDIR/script
+	printf 'echo "$0 $1 $2"\nexit 3\n' >"$script"
+	chmod 755 "$script"
+	run shim -- "$script" a 'b c'
+	[ "$status" -eq 3 ]
+	[ "$output" = "$script a b c" ]
+	PATH=$BATS_TEST_TMPDIR:$PATH run shim -- script a
+	[ "$status" -eq 3 ]
+	[ "$output" = "$script a " ]
+}
+
+@test "--trace FILE (a space, not =) makes FILE the command: its failure says did you mean --trace=FILE" {
+	cd "$BATS_TEST_TMPDIR"
+	run shim --trace trace.log -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 127 ]
+	[ "$output" = "atexit-shim: trace.log: command not found (did you mean --trace=trace.log?)" ]
+	touch existing.log
+	run shim --trace ./existing.log "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 126 ]
+	[ "$output" = "atexit-shim: ./existing.log: not executable (did you mean --trace=./existing.log?)" ]
+	run shim --trace -- no-such-command-anywhere
+	[ "$status" -eq 127 ]
+	[ "$output" = "atexit-shim: no-such-command-anywhere: command not found" ]
+}
+
+@test "--json without a trace is refused, nothing run; with ATEXIT_SHIM_TRACE set it formats that trace" {
+	run shim --json -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --json: there is no trace to format (add --trace or --trace=FILE)" ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	run env ATEXIT_SHIM_TRACE="$BATS_TEST_TMPDIR/trace" "$WRAPPER" --json -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$(head -c 7 "$BATS_TEST_TMPDIR/trace")" = '{"pid":' ]
+}
+
+@test "a trace file that cannot take the trace is refused before anything runs: one line, exit 2" {
+	local dir=$BATS_TEST_TMPDIR
+	ln -s "$dir/elsewhere" "$dir/link"
+	while IFS='|' read -r value expected; do
+		run shim --trace="$value" -- touch "$dir/ran"
+		[ "$status" -eq 2 ]
+		[ "$output" = "atexit-shim: --trace='$value': $expected" ]
+		[ ! -e "$dir/ran" ]
+	done <<CASES
+/dev/full|not a file, a pipe, a terminal or /dev/null: trace lines written there would be lost
+$dir|cannot open it for appending: Is a directory
+$dir/no/such/dir/trace|cannot open it for appending: No such file or directory
+$dir/link|cannot open it for appending: a symbolic link, which is never followed (for standard error: --trace without FILE)
+CASES
+	run env ATEXIT_SHIM_TRACE=/dev/full "$WRAPPER" -- touch "$dir/ran"
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: ATEXIT_SHIM_TRACE='/dev/full': not a file, a pipe, a terminal or /dev/null: trace lines written there would be lost" ]
+	if [ "$(id -u)" -ne 0 ]; then
+		touch "$dir/readonly" && chmod 444 "$dir/readonly"
+		run shim --trace="$dir/readonly" -- true
+		[ "$output" = "atexit-shim: --trace='$dir/readonly': cannot open it for appending: Permission denied" ]
+	fi
+}
+
+@test "a trace file the wrapper checks: /dev/null is fine; a new one is left to the library to create" {
+	run shim --trace=/dev/null -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	run shim --trace="$BATS_TEST_TMPDIR/new" -- no-such-command-anywhere
+	[ "$status" -eq 127 ]
+	[ ! -e "$BATS_TEST_TMPDIR/new" ]
+	run shim --trace="$BATS_TEST_TMPDIR/new" -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/new")" = 600 ]
+	grep -q ' init' "$BATS_TEST_TMPDIR/new"
+}
+
+@test "a value or command name with a newline is still reported on one line" {
+	run shim --run=$'echo a\necho b' -- true
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --run='echo a\\necho b': expected a shell command on one line" ]
+	run shim --trace=$'/no/such\ndir' -- true
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --trace='/no/such\\ndir': cannot open it for appending: No such file or directory" ]
+	run shim -- $'no-such\ncommand'
+	[ "$status" -eq 127 ]
+	[ "$output" = "atexit-shim: no-such\\ncommand: command not found" ]
+	run shim --report=$'/no/such\nfile'
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --report='/no/such\\nfile': cannot read it: No such file or directory" ]
+}
+
+@test "a named pipe as the trace file is left to its reader: the wrapper does not open it" {
+	local fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	timeout 20 cat "$fifo" >"$BATS_TEST_TMPDIR/read" &
+	run timeout 20 "$WRAPPER" --trace="$fifo" -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	wait
+	grep -q ' init' "$BATS_TEST_TMPDIR/read"
 }
