@@ -202,17 +202,31 @@ static void register_command(const struct handler_entry *e)
 	registry_add(&shim_registry, FLAVOUR_ENV, (handler_code)(void (*)(void))run_command, c, NULL);
 }
 
+/* The handler that stands in for an fn: entry that cannot be found: it
+ * says so at exit.  Not at start-up: a launcher that execs the program
+ * (--fn=f -- env X=1 app) would report a symbol only app has; the image
+ * that reaches its exit is the one the entry was for.  Not a failure. */
+static void report_missing(void *arg, int status)
+{
+	(void)status;
+	struct line *l = arg;
+	line_write(l, STDERR_FILENO);
+}
+
 static void complain_fn(const struct handler_entry *e, const char *what, const char *why)
 {
-	struct line l = { 0 };
-	line_add(&l, "atexit-shim: ATEXIT_SHIM_HANDLERS line ");
-	line_add_decimal(&l, e->line);
-	line_add(&l, ": ");
-	line_add_escaped(&l, what);
-	line_add(&l, ": ");
-	line_add_escaped(&l, why != NULL ? why : "not found"); /* dlerror's names the file */
-	line_add(&l, "; ignored");
-	line_write(&l, STDERR_FILENO);
+	struct line *l = malloc(sizeof *l); /* kept: it runs at exit */
+	if (l == NULL)
+		return;
+	l->len = 0;
+	line_add(l, "atexit-shim: ATEXIT_SHIM_HANDLERS line ");
+	line_add_decimal(l, e->line);
+	line_add(l, ": ");
+	line_add_escaped(l, what);
+	line_add(l, ": ");
+	line_add_escaped(l, why != NULL ? why : "not found"); /* dlerror's names the file */
+	line_add(l, "; ignored");
+	registry_add(&shim_registry, FLAVOUR_ENV, (handler_code)(void (*)(void))report_missing, l, NULL);
 }
 
 static void register_function(const struct handler_entry *e)

@@ -38,14 +38,20 @@ load helper
 	done
 }
 
-@test "fn: with a symbol or library that does not exist: reported at start-up, the rest runs" {
+@test "fn: with a symbol or library that does not exist: reported in its turn at exit, the rest runs" {
 	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_HANDLERS="$(printf '%s\n' 'fn:no_such_symbol' \
 		'fn:/no/such/lib.so:f' 'cmd:echo still here')" "$FIXTURES/exitprobe" print=main exit=0
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "atexit-shim: ATEXIT_SHIM_HANDLERS line 1: symbol no_such_symbol: not found in the process; ignored" ]
-	[[ "${lines[1]}" == "atexit-shim: ATEXIT_SHIM_HANDLERS line 2: /no/such/lib.so: /no/such/lib.so: cannot open shared object file"* ]]
-	[ "${lines[2]}" = main ]
-	[ "${lines[3]}" = "still here" ]
+	[ "${lines[0]}" = main ]
+	[ "${lines[1]}" = "still here" ]
+	[[ "${lines[2]}" == "atexit-shim: ATEXIT_SHIM_HANDLERS line 2: /no/such/lib.so: /no/such/lib.so: cannot open shared object file"* ]]
+	[ "${lines[3]}" = "atexit-shim: ATEXIT_SHIM_HANDLERS line 1: symbol no_such_symbol: not found in the process; ignored" ]
+}
+
+@test "fn: through a launcher that execs the program: no false report from the launcher" {
+	run shim --fn=exitprobe_fn -- env X=1 "$FIXTURES/exitprobe" print=main exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' main 'exitprobe_fn ran')" ]
 }
 
 @test "--run after coreutils programs that close stdout at exit: output and status 0" {
@@ -87,8 +93,9 @@ load helper
 	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_HANDLERS="$(printf '%s\n' $'fn:/no/such\x1blib.so:f' $'cmd:exit 4 #\t\r\x1b')" \
 		"$FIXTURES/exitprobe" exit=0
 	[ "$status" -eq 4 ]
-	[[ "${lines[0]}" == 'atexit-shim: ATEXIT_SHIM_HANDLERS line 1: /no/such\x1blib.so: /no/such\x1blib.so: cannot open shared object file'* ]]
-	[ "${lines[1]}" = 'atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 2, cmd:exit 4 #\t\x0d\x1b) failed with status 4' ]
+	# at exit: the command (line 2) first, then the missing library's report
+	[ "${lines[0]}" = 'atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 2, cmd:exit 4 #\t\x0d\x1b) failed with status 4' ]
+	[[ "${lines[1]}" == 'atexit-shim: ATEXIT_SHIM_HANDLERS line 1: /no/such\x1blib.so: /no/such\x1blib.so: cannot open shared object file'* ]]
 	[ "${#lines[@]}" -eq 2 ]
 }
 
