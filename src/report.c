@@ -97,20 +97,29 @@ void line_add_hex(struct line *l, uintptr_t v)
 
 /* Exact to the nanosecond: the limit shown is the one given, and a small
  * one is never shown as "0".  By hand: this runs in a signal handler. */
-void line_add_seconds(struct line *l, uint64_t ns)
+void line_add_duration(struct line *l, uint64_t ns)
 {
-	line_add_decimal(l, (long long)(ns / 1000000000u));
-	uint64_t fraction = ns % 1000000000u;
-	if (fraction == 0)
-		return;
-	char decimals[11] = ".";
-	for (size_t i = 9; i >= 1; i--, fraction /= 10)
-		decimals[i] = (char)('0' + fraction % 10);
-	size_t end = 9;
-	while (decimals[end] == '0')
-		end--;
-	decimals[end + 1] = '\0';
-	line_add(l, decimals);
+	static const struct {
+		uint64_t ns;
+		int decimals;
+		const char *name;
+	} units[] = { { 1000000000u, 9, " s" }, { 1000000u, 6, " ms" }, { 1000u, 3, " us" }, { 1u, 0, " ns" } };
+	size_t u = 0;
+	while (u + 1 < sizeof units / sizeof units[0] && ns < units[u].ns)
+		u++;
+	line_add_decimal(l, (long long)(ns / units[u].ns));
+	uint64_t fraction = ns % units[u].ns;
+	if (fraction != 0) {
+		char decimals[11] = ".";
+		int end = units[u].decimals;
+		for (int i = end; i >= 1; i--, fraction /= 10)
+			decimals[i] = (char)('0' + fraction % 10);
+		while (decimals[end] == '0')
+			end--;
+		decimals[end + 1] = '\0';
+		line_add(l, decimals);
+	}
+	line_add(l, units[u].name);
 }
 
 void line_write(struct line *l, int fd)

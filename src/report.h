@@ -21,9 +21,9 @@ void line_add(struct line *l, const char *s);
 void line_add_escaped(struct line *l, const char *s);
 void line_add_decimal(struct line *l, long long v);
 void line_add_hex(struct line *l, uintptr_t v);
-/* Nanoseconds as seconds, exactly, trailing zeros trimmed: "1.5",
- * "0.000000001"; "0" only for 0. */
-void line_add_seconds(struct line *l, uint64_t ns);
+/* Nanoseconds, exactly, in the largest unit that keeps a whole part:
+ * "1.5 s", "250 ms", "1.5 us", "1 ns"; "0 ns" only for 0. */
+void line_add_duration(struct line *l, uint64_t ns);
 /* Copies s (NULL: "?") into out, at most size - 1 bytes, NUL-terminated. */
 void line_copy(char *out, const char *s, size_t size);
 /* Ends the line and writes it to fd in one call. */

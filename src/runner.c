@@ -174,8 +174,8 @@ bool runner_crashed(int sig, const siginfo_t *info, const void *context)
 		line_add(&line, "exit handler ");
 		line_add_handler(&line, run->handler);
 		line_add(&line, " ran longer than ");
-		line_add_seconds(&line, watchdog_limit());
-		line_add(&line, " s and was abandoned; the other handlers still run. It was here:");
+		line_add_duration(&line, watchdog_limit());
+		line_add(&line, " and was abandoned; the other handlers still run. It was here:");
 		line_write(&line, STDERR_FILENO);
 		backtrace_write(where);
 		if (run->status == &exiting.status)

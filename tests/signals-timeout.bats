@@ -12,7 +12,7 @@ ending_with() { ending_under_shim env "$@"; }
 	[ "$output" = "exit 124" ]
 	[ $((SECONDS - start)) -lt 10 ]
 	[ "$(out)" = "$(printf '%s\n' 'on_exit c status=0' 'on_exit b status=0' 'on_exit a status=124')" ]
-	err_reports | grep -q '^atexit-shim: exit handler .*exitprobe+0x[0-9a-f]* (on_exit, registration 2) ran longer than 0.5 s and was abandoned'
+	err_reports | grep -q '^atexit-shim: exit handler .*exitprobe+0x[0-9a-f]* (on_exit, registration 2) ran longer than 500 ms and was abandoned'
 	# the backtrace shows where it hung
 	err | grep -q 'sleep'
 }
@@ -82,10 +82,10 @@ ending_with() { ending_under_shim env "$@"; }
 		"atexit-shim: ATEXIT_SHIM_TIMEOUT='0x10': expected seconds, a number > 0 (decimals allowed); ignored")" ]
 }
 
-@test "TIMEOUT: a limit under a millisecond is reported as given, never as 0 s" {
+@test "TIMEOUT: a limit under a millisecond is reported as given, in a unit that shows it" {
 	run ending_with ATEXIT_SHIM_TIMEOUT=0.000000001 "$FIXTURES/exitprobe" on_exit=a/crash:hang exit=0
 	[ "$output" = "exit 124" ]
-	err_reports | grep -q '^atexit-shim: exit handler .* ran longer than 0.000000001 s and was abandoned; '
+	err_reports | grep -q '^atexit-shim: exit handler .* ran longer than 1 ns and was abandoned; '
 }
 
 @test "SIGNALS: real-time signals, by number up to SIGRTMAX and as RTMIN+n or RTMAX-n" {
