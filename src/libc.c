@@ -3,6 +3,7 @@
 #include "libc.h"
 
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -31,15 +32,16 @@ static _Noreturn void missing(const char *name)
 static void *start_main;
 
 /* Races between threads resolving the same name are benign: both store the
- * same address.  Relaxed atomics make that explicit.  Looked up beside
- * __libc_start_main without the loader's lock (see loaded_symbol.h): these
- * are needed on the exit path, which must not wait for a dlclose. */
-static void *next(void **cache, const char *name)
+ * same address.  Relaxed atomics make that explicit.  without_lock: needed
+ * before the exit's handlers have run, when a thread in dlclose may hold
+ * the loader's lock and wait for them: looked up beside __libc_start_main
+ * (see loaded_symbol.h).  Else dlsym, which costs a process less. */
+static void *find(void **cache, const char *name, bool without_lock)
 {
 	void *fn = __atomic_load_n(cache, __ATOMIC_RELAXED);
 	if (fn == NULL) {
 		void *glibc = __atomic_load_n(&start_main, __ATOMIC_RELAXED);
-		if (glibc != NULL)
+		if (without_lock && glibc != NULL)
 			fn = loaded_symbol_beside(glibc, name);
 		if (fn == NULL)
 			fn = dlsym(RTLD_NEXT, name);
@@ -52,13 +54,13 @@ static void *next(void **cache, const char *name)
 
 libc_start_main_fn *libc_start_main(void)
 {
-	return (libc_start_main_fn *)next(&start_main, "__libc_start_main");
+	return (libc_start_main_fn *)find(&start_main, "__libc_start_main", false);
 }
 
 void libc_exit(int status)
 {
 	static void *cache;
-	void (*real)(int) = (void (*)(int))next(&cache, "exit");
+	void (*real)(int) = (void (*)(int))find(&cache, "exit", true);
 	real(status);
 	__builtin_unreachable();
 }
@@ -66,7 +68,7 @@ void libc_exit(int status)
 void libc_quick_exit(int status)
 {
 	static void *cache;
-	void (*real)(int) = (void (*)(int))next(&cache, "quick_exit");
+	void (*real)(int) = (void (*)(int))find(&cache, "quick_exit", true);
 	real(status);
 	__builtin_unreachable();
 }
@@ -74,7 +76,9 @@ void libc_quick_exit(int status)
 void libc_cxa_finalize(void *dso)
 {
 	static void *cache;
-	void (*real)(void *) = (void (*)(void *))next(&cache, "__cxa_finalize");
+	/* Reached at a dlclose (this thread holds the loader's lock) and from
+	 * _dl_fini, after the exit's handlers: dlsym is safe. */
+	void (*real)(void *) = (void (*)(void *))find(&cache, "__cxa_finalize", false);
 	real(dso);
 }
 

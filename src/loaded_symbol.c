@@ -4,9 +4,9 @@
 #include "loaded_symbol.h"
 
 #include <link.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "dso_span.h"
 
@@ -17,13 +17,24 @@ struct search {
 	void *found;
 };
 
+/* Plain loops, here and below: a libc function's first call costs a
+ * process its lazy binding (~700 instructions), a large share of a lookup. */
+static bool same(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
 static bool named(const struct dl_phdr_info *info, const char *file)
 {
-	const char *path = info->dlpi_name;
-	if (path == NULL)
+	const char *base = info->dlpi_name;
+	if (base == NULL)
 		return false;
-	const char *slash = strrchr(path, '/');
-	return strcmp(slash != NULL ? slash + 1 : path, file) == 0;
+	for (const char *p = base; *p != '\0'; p++)
+		if (*p == '/')
+			base = p + 1;
+	return same(base, file);
 }
 
 /* ELF states addresses as integers.  The loader relocates most DT_
@@ -80,7 +91,7 @@ static bool is_it(const struct tables *t, uint32_t index, const char *name)
 	const ElfW(Sym) *sym = &t->symbols[index];
 	return sym->st_shndx != SHN_UNDEF && ELF64_ST_TYPE(sym->st_info) == STT_FUNC &&
 	       (t->versions == NULL || (t->versions[index] & 0x8000) == 0) &&
-	       strcmp(t->strings + sym->st_name, name) == 0;
+	       same(t->strings + sym->st_name, name);
 }
 
 /* The GNU hash table: buckets of symbol indexes, each chain's hashes with
