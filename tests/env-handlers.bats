@@ -217,3 +217,10 @@ print(events[-1].get("status"))' "$trace"
 	[ "$status" -eq 0 ]
 	[ "$output" = "atexit-shim: ATEXIT_SHIM_HANDLERS line 1: symbol no_such_symbol: not found in the process; ignored" ]
 }
+
+@test "a command that starts with '-' is a command, not an option of sh" {
+	run shim --run='-1' -- "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"-1: not found"* ]]
+	[[ "$output" != *"llegal option"* ]]
+}
