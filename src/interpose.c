@@ -3,8 +3,8 @@
  * library is hidden (see libatexit-shim.map). */
 #define _GNU_SOURCE
 #include <assert.h>
-#include <unistd.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "anchor.h"
 #include "env_handlers.h"
