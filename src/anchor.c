@@ -13,6 +13,9 @@ static rtld_fini_fn *loader_fini;     /* _dl_fini */
 static uint64_t program_first_seq;    /* registered from here on: the program's */
 static bool in_glibc_list;            /* the sequence is on glibc's list */
 static bool started;                  /* the sequence is under way */
+static void (*program_fini)(void);    /* __libc_start_main's fini (glibc < 2.34) */
+static bool program_done;             /* its replacement ran the program's handlers */
+static int status_after_program;      /* and left this status */
 
 /* The handlers left: those library constructors registered, and any
  * registered during library destructors.  Then the registry closes, a saved
@@ -34,7 +37,7 @@ static void exit_sequence(void *unused, int status)
 {
 	(void)unused;
 	started = true;
-	int now = runner_run_exit(status, program_first_seq);
+	int now = runner_run_exit(program_done ? status_after_program : status, program_first_seq);
 	if (loader_fini != NULL) {
 		runner_libraries_finalizing(true);
 		loader_fini();
@@ -49,6 +52,26 @@ rtld_fini_fn *anchor_replace_rtld_fini(rtld_fini_fn *rtld_fini)
 	program_first_seq = registry_last_seq(&shim_registry) + 1;
 	in_glibc_list = true;
 	return (rtld_fini_fn *)(void (*)(void))exit_sequence;
+}
+
+/* Called by glibc before 2.34 only: it puts fini (the program's own
+ * destructors) on its list after _dl_fini's entry, so natively fini runs
+ * after the program's handlers and before library destructors; later glibc
+ * ignores the argument and _dl_fini runs them.  The shim follows whichever
+ * glibc runs: its stand-in runs the program's handlers, then fini. */
+static void program_handlers_then_fini(void *unused, int status)
+{
+	(void)unused;
+	started = true;
+	status_after_program = runner_run_exit(status, program_first_seq);
+	program_done = true;
+	program_fini();
+}
+
+program_fini_fn *anchor_replace_fini(program_fini_fn *fini)
+{
+	program_fini = fini;
+	return fini != NULL ? (program_fini_fn *)(void (*)(void))program_handlers_then_fini : NULL;
 }
 
 void anchor_exit(int status)

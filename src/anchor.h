@@ -17,6 +17,11 @@
 typedef void rtld_fini_fn(void);
 rtld_fini_fn *anchor_replace_rtld_fini(rtld_fini_fn *rtld_fini);
 
+/* And in place of fini, the program's destructors, which glibc before 2.34
+ * registers after rtld_fini (NULL stays NULL). */
+typedef void program_fini_fn(void);
+program_fini_fn *anchor_replace_fini(program_fini_fn *fini);
+
 /* The end of an explicit exit(): glibc's exit, after the shim's own sequence
  * when glibc's list cannot reach it (exit() from a constructor that ran
  * before __libc_start_main, or from a library destructor during the exit). */

@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include "lock.h"
 
@@ -56,10 +58,29 @@ static void pass_on(int sig, siginfo_t *info, void *context)
 		(void)raise(sig);
 }
 
+/* The interrupted instruction, where the backtrace starts: each
+ * architecture's kernel saves it in its own register slot.  Elsewhere the
+ * backtrace starts at the signal handler, which is still right, only longer. */
+static const void *interrupted_at(const void *context)
+{
+	const ucontext_t *uc = context;
+	uintptr_t pc = 0;
+#if defined(__x86_64__)
+	pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__i386__)
+	pc = (uintptr_t)uc->uc_mcontext.gregs[REG_EIP];
+#elif defined(__aarch64__)
+	pc = (uintptr_t)uc->uc_mcontext.pc;
+#else
+	(void)uc;
+#endif
+	return (const void *)pc; // NOLINT(performance-no-int-to-ptr): the kernel saves it as an integer
+}
+
 static void on_signal(int sig, siginfo_t *info, void *context)
 {
 	int saved_errno = errno;
-	if (!runner_crashed(sig, info, context))
+	if (!runner_crashed(sig, info, interrupted_at(context)))
 		pass_on(sig, info, context);
 	errno = saved_errno;
 }

@@ -24,7 +24,8 @@ void catch_begin(struct catch_pass *pass);
 void catch_end(struct catch_pass *pass);
 
 /* The runner's side, called in the crashing thread: never returns if the
- * crash was a handler's; false if the signal is not the runner's business. */
-bool runner_crashed(int sig, const siginfo_t *info, const void *context);
+ * crash was a handler's; false if the signal is not the runner's business.
+ * where: the interrupted instruction, or NULL if unknown. */
+bool runner_crashed(int sig, const siginfo_t *info, const void *where);
 
 #endif

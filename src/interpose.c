@@ -2,7 +2,6 @@
  * call into the registry's or the runner's terms.  Everything else in the
  * library is hidden (see libatexit-shim.map). */
 #define _GNU_SOURCE
-#include <assert.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -23,13 +22,6 @@ static handler_code launder(handler_code fn)
 	return fn;
 }
 
-/* glibc asserts, and tools look for its words.  Declared to return, so
- * that callers can tail-call it and need no stack frame of their own. */
-__attribute__((noinline, cold)) static int null_handler(const char *function)
-{
-	__assert_fail("func != NULL", __FILE__, __LINE__, function);
-}
-
 EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
 EXPORT void __cxa_finalize(void *dso);
 EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
@@ -38,8 +30,8 @@ EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char 
 
 EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso)
 {
-	if (fn == NULL)
-		return null_handler(__func__);
+	if (fn == NULL) /* glibc asserts, in its own words: tools look for them */
+		return libc_cxa_atexit(fn, arg, dso);
 	/* atexit(f) reaches here as __cxa_atexit(f, NULL, __dso_handle) */
 	enum flavour flavour = arg == NULL ? FLAVOUR_ATEXIT : FLAVOUR_CXA;
 	return registry_add(&shim_registry, flavour, (handler_code)fn, arg, dso);
@@ -49,15 +41,15 @@ EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso)
  * static stub calling __cxa_atexit into every program and library. */
 EXPORT int atexit(void (*fn)(void))
 {
-	if (launder(fn) == NULL)
-		return null_handler(__func__);
+	if (launder(fn) == NULL) /* glibc's atexit stub would pass it on so */
+		return libc_cxa_atexit(NULL, NULL, NULL);
 	return registry_add(&shim_registry, FLAVOUR_ATEXIT, fn, NULL, NULL);
 }
 
 EXPORT int on_exit(void (*fn)(int, void *), void *arg)
 {
 	if (launder((handler_code)fn) == NULL)
-		return null_handler(__func__);
+		return libc_on_exit(fn, arg);
 	return registry_add(&shim_registry, FLAVOUR_ON_EXIT, (handler_code)fn, arg, NULL);
 }
 
@@ -97,6 +89,6 @@ EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char 
                              void (*init)(void), void (*fini)(void), void (*rtld_fini)(void),
                              void *stack_end)
 {
-	return libc_start_main()(main, argc, argv, init, fini, anchor_replace_rtld_fini(rtld_fini),
-	                         stack_end);
+	return libc_start_main()(main, argc, argv, init, anchor_replace_fini(fini),
+	                         anchor_replace_rtld_fini(rtld_fini), stack_end);
 }

@@ -82,6 +82,21 @@ void libc_cxa_finalize(void *dso)
 	real(dso);
 }
 
+int libc_cxa_atexit(void (*fn)(void *), void *arg, void *dso)
+{
+	static void *cache;
+	int (*real)(void (*)(void *), void *, void *) =
+		(int (*)(void (*)(void *), void *, void *))find(&cache, "__cxa_atexit", false);
+	return real(fn, arg, dso);
+}
+
+int libc_on_exit(void (*fn)(int, void *), void *arg)
+{
+	static void *cache;
+	int (*real)(void (*)(int, void *), void *) = (int (*)(void (*)(int, void *), void *))find(&cache, "on_exit", false);
+	return real(fn, arg);
+}
+
 void libc_exit_now(int status)
 {
 	for (;;)

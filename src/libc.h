@@ -15,6 +15,10 @@ libc_start_main_fn *libc_start_main(void);
 _Noreturn void libc_exit(int status);
 _Noreturn void libc_quick_exit(int status);
 void libc_cxa_finalize(void *dso);
+/* For a NULL handler only: glibc's own assertion, in the running glibc's
+ * words (they differ between versions). */
+int libc_cxa_atexit(void (*fn)(void *), void *arg, void *dso);
+int libc_on_exit(void (*fn)(int, void *), void *arg);
 /* What _exit does, without looking _exit up (the shim exports its own). */
 _Noreturn void libc_exit_now(int status);
 

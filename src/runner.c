@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include "backtrace.h"
@@ -158,15 +157,12 @@ void runner_enter_exit(int status)
 	enter_exit(status, "exit()");
 }
 
-bool runner_crashed(int sig, const siginfo_t *info, const void *context)
+bool runner_crashed(int sig, const siginfo_t *info, const void *where)
 {
 	struct run *run = current_run;
 	if (run == NULL || !run->catches_crashes) /* not in a pass that catches */
 		return false;
 	struct line line = { 0 };
-	const ucontext_t *uc = context;
-	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the kernel saves the interrupted address as an integer */
-	const void *where = (const void *)uc->uc_mcontext.gregs[REG_RIP];
 	line_add(&line, "atexit-shim: ");
 	if (sig == watchdog_signal()) {
 		if (!watchdog_expired())

@@ -8,7 +8,6 @@
  * root of its own.  A child forked by the root without exec keeps the
  * registry and settings but not the ATEXIT_SHIM_HANDLERS entries. */
 #define _GNU_SOURCE
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,9 +63,17 @@ static void become_root(long pid)
 	environment_set_root_pid(pid);
 }
 
+/* What pthread_atfork is: a static stub (libc_nonshared.a from glibc 2.34,
+ * libpthread_nonshared.a before) around libc's own entry point.  Called
+ * directly, so that the library needs libc alone on every glibc version:
+ * before 2.34 the stub would bring libpthread into every process. */
+extern int __register_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void),
+                             void *dso_handle);
+extern void *__dso_handle __attribute__((visibility("hidden"))); /* its own address */
+
 __attribute__((constructor)) static void shim_start(void)
 {
-	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	__register_atfork(fork_prepare, fork_parent, fork_child, __dso_handle);
 	struct shim_variables found;
 	environment_find_settings(&found);
 	long pid = (long)getpid();

@@ -10,9 +10,13 @@
 
 static uint64_t limit_ns;
 
+/* The kernel's POSIX timers, through their system calls: glibc before 2.34
+ * keeps timer_create in librt, which would load librt and libpthread into
+ * every process (and change how glibc treats a single-threaded one).  With
+ * SIGEV_THREAD_ID glibc's wrappers add nothing but that indirection. */
 static __thread struct {
 	bool exists, armed;
-	timer_t timer;
+	int timer; /* the kernel's timer id */
 } local __attribute__((tls_model("initial-exec")));
 
 int watchdog_signal(void)
@@ -36,14 +40,14 @@ bool watchdog_begin(void)
 		return false; /* an outer pass of this thread owns it */
 	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = watchdog_signal() };
 	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
-	local.exists = timer_create(CLOCK_MONOTONIC, &sev, &local.timer) == 0;
+	local.exists = syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &local.timer) == 0;
 	return local.exists;
 }
 
 void watchdog_end(void)
 {
 	if (local.exists) {
-		timer_delete(local.timer);
+		syscall(SYS_timer_delete, local.timer);
 		local.exists = false;
 	}
 }
@@ -53,7 +57,7 @@ static void set(uint64_t ns)
 	struct itimerspec when = {
 		.it_value = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) },
 	};
-	timer_settime(local.timer, 0, &when, NULL);
+	syscall(SYS_timer_settime, local.timer, 0, &when, NULL);
 }
 
 static uint64_t now_ns(void)
@@ -70,7 +74,7 @@ void watchdog_arm(struct watchdog_outer *outer)
 		return;
 	if (local.armed) {
 		struct itimerspec left;
-		timer_gettime(local.timer, &left);
+		syscall(SYS_timer_gettime, local.timer, &left);
 		outer->armed = true;
 		outer->remaining_ns = (uint64_t)left.it_value.tv_sec * 1000000000u + (uint64_t)left.it_value.tv_nsec;
 		outer->since_ns = now_ns();

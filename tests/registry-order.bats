@@ -48,26 +48,19 @@ load helper
 	[ "$(native_status)" = 42 ]
 }
 
-@test "registering a NULL function with atexit aborts with glibc's assertion" {
-	run_both probe null=atexit
-	grep -q "Assertion \`func != NULL' failed." "$BATS_TEST_TMPDIR/native.err"
-	grep -q "Assertion \`func != NULL' failed." "$BATS_TEST_TMPDIR/shim.err"
-	[ "$(native_status)" = 134 ]
-	[ "$(shim_status)" = 134 ]
-}
-
-@test "registering a NULL function with on_exit aborts with glibc's assertion" {
-	run_both probe null=on_exit
-	grep -q "Assertion \`func != NULL' failed." "$BATS_TEST_TMPDIR/shim.err"
-	[ "$(native_status)" = 134 ]
-	[ "$(shim_status)" = 134 ]
-}
-
-@test "registering a NULL function with __cxa_atexit aborts with glibc's assertion" {
-	run_both probe null=cxa
-	grep -q "Assertion \`func != NULL' failed." "$BATS_TEST_TMPDIR/shim.err"
-	[ "$(native_status)" = 134 ]
-	[ "$(shim_status)" = 134 ]
+@test "registering a NULL function aborts with the running glibc's own assertion, as natively" {
+	# glibc's words differ between versions (2.41: "Fatal glibc error: ...
+	# assertion failed: func != NULL"): the native run says what they are
+	local flavour
+	for flavour in atexit on_exit cxa; do
+		run_both probe null=$flavour
+		local words
+		words=$(grep 'func != NULL' "$BATS_TEST_TMPDIR/native.err")
+		[ -n "$words" ]
+		[ "$(grep 'func != NULL' "$BATS_TEST_TMPDIR/shim.err")" = "$words" ]
+		[ "$(native_status)" = 134 ]
+		[ "$(shim_status)" = 134 ]
+	done
 }
 
 @test "errno is kept across registrations of every flavour" {
