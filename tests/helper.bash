@@ -5,6 +5,14 @@
 : "${FIXTURES:?FIXTURES must name the built fixture directory (make check sets it)}"
 : "${BUILDDIR:?BUILDDIR must name the build tree (make check sets it)}"
 
+# A directory of the test's own: bats 1.4 and later make one; older ones
+# (Debian 11 ships 1.2) do not, and the tests would share "/".  Made before
+# each test (bats runs setup then), removed after it.
+if [ -z "${BATS_TEST_TMPDIR:-}" ]; then
+	setup() { BATS_TEST_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/atexit-shim-test.XXXXXX"); }
+	teardown() { rm -rf "$BATS_TEST_TMPDIR"; }
+fi
+
 # Runs "$@" once without and once with the shim preloaded, four times in all:
 # stdout and stderr to separate files (exact bytes per stream), then both to
 # one file (their interleaving).  $STDOUT, when set, replaces the separate

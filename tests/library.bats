@@ -4,12 +4,12 @@
 
 load helper
 
-@test "the library needs libc alone (every other library would be loaded into every process)" {
+@test "the library needs libc alone, and libdl before glibc 2.34 (every library it needs is loaded into every process)" {
 	# before glibc 2.34, dlsym and dlopen live in libdl: then it is needed too
 	local libc expected=libc.so.6
 	libc=$(ldd "$SHIM_LIB" | awk '$1 == "libc.so.6" {print $3}')
 	[ -n "$libc" ]
-	nm -D --defined-only "$libc" | grep -qw dlsym || expected=$(printf '%s\n' libdl.so.2 libc.so.6)
+	nm -D --defined-only "$libc" | grep -qw dlsym || expected=$(printf '%s\n' libc.so.6 libdl.so.2)
 	run readelf -d "$SHIM_LIB"
 	[ "$(printf '%s\n' "$output" | grep NEEDED | sed 's/.*\[\(.*\)\]/\1/' | sort)" = "$expected" ]
 }
