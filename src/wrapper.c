@@ -97,12 +97,12 @@ static const char *find_library(void)
 			return path;
 		size_t dir_len = strlen(dir), bindir_len = strlen(BINDIR);
 		if (dir_len >= bindir_len && strcmp(dir + dir_len - bindir_len, BINDIR) == 0) {
-			snprintf(path, sizeof path, "%.*s%s/" LIBRARY_NAME, (int)(dir_len - bindir_len), dir, LIBDIR);
+			snprintf(path, sizeof path, "%.*s%s/" LIBRARY_NAME, (int)(dir_len - bindir_len), dir, PKGLIBDIR);
 			if (readable(path))
 				return path;
 		}
 	}
-	snprintf(path, sizeof path, "%s/" LIBRARY_NAME, LIBDIR);
+	snprintf(path, sizeof path, "%s/" LIBRARY_NAME, PKGLIBDIR);
 	return path;
 }
 
