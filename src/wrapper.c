@@ -83,27 +83,71 @@ static bool readable(const char *path)
 	return access(path, R_OK) == 0;
 }
 
-/* Next to the wrapper in the build tree; else where it was installed,
- * relative to the wrapper (so that an install under DESTDIR works too). */
-static const char *find_library(void)
+/* Where the library is for this process's class (what --lib prints and
+ * what must exist), and the form LD_PRELOAD gets. */
+struct library {
+	char path[PATH_MAX + 64];
+	char preload[PATH_MAX + 64];
+};
+
+/* PKGLIBDIR under root, with the loader's $LIB token (the 4 characters, not
+ * a variable) in place of the multiarch libdir's lib/TRIPLET, if PKGLIBDIR
+ * lies there: "/usr/lib/x86_64-linux-gnu/atexit-shim" becomes
+ * "/usr/$LIB/atexit-shim".  Debian's ld.so expands $LIB to
+ * lib/x86_64-linux-gnu in a 64-bit process and to lib/i386-linux-gnu in a
+ * 32-bit one, so that a command of one class that runs a child of the other
+ * preloads that class's copy of the library (when installed) instead of
+ * putting "wrong ELF class" on the child's stderr.  False if PKGLIBDIR is not
+ * in a multiarch libdir (MULTIARCH is empty where the compiler knows none). */
+static bool preload_form(char *out, size_t size, const char *root, int root_len)
 {
-	static char path[PATH_MAX + 64];
+	static const char libdir[] = "/lib/" MULTIARCH;
+	const size_t len = sizeof libdir - 1;
+	if (MULTIARCH[0] == '\0')
+		return false;
+	const char *at = NULL; /* the last /lib/TRIPLET that is a whole component */
+	for (const char *p = strstr(PKGLIBDIR, libdir); p != NULL; p = strstr(p + 1, libdir))
+		if (p[len] == '/' || p[len] == '\0')
+			at = p;
+	if (at == NULL)
+		return false;
+	snprintf(out, size, "%.*s%.*s/$LIB%s/" LIBRARY_NAME, root_len, root, (int)(at - PKGLIBDIR), PKGLIBDIR,
+		 at + len);
+	return true;
+}
+
+/* Next to the wrapper in the build tree (preloaded by that path); else
+ * where it was installed, relative to the wrapper (so that an install
+ * under DESTDIR works too), or in PKGLIBDIR itself, preloaded in the form
+ * preload_form gives when it is there. */
+static const struct library *find_library(void)
+{
+	static struct library lib;
 	char self[PATH_MAX];
+	const char *root = ""; /* what the wrapper's path has before BINDIR: DESTDIR */
+	int root_len = 0;
 	if (realpath("/proc/self/exe", self) != NULL) {
 		char *dir = dirname(self);
 		char candidate[PATH_MAX + 64];
 		snprintf(candidate, sizeof candidate, "%s/../src/.libs/" LIBRARY_NAME, dir);
-		if (readable(candidate) && realpath(candidate, path) != NULL)
-			return path;
+		if (readable(candidate) && realpath(candidate, lib.path) != NULL) {
+			snprintf(lib.preload, sizeof lib.preload, "%s", lib.path);
+			return &lib;
+		}
 		size_t dir_len = strlen(dir), bindir_len = strlen(BINDIR);
 		if (dir_len >= bindir_len && strcmp(dir + dir_len - bindir_len, BINDIR) == 0) {
-			snprintf(path, sizeof path, "%.*s%s/" LIBRARY_NAME, (int)(dir_len - bindir_len), dir, PKGLIBDIR);
-			if (readable(path))
-				return path;
+			snprintf(candidate, sizeof candidate, "%.*s%s/" LIBRARY_NAME, (int)(dir_len - bindir_len), dir,
+				 PKGLIBDIR);
+			if (readable(candidate)) {
+				root = dir;
+				root_len = (int)(dir_len - bindir_len);
+			}
 		}
 	}
-	snprintf(path, sizeof path, "%s/" LIBRARY_NAME, PKGLIBDIR);
-	return path;
+	snprintf(lib.path, sizeof lib.path, "%.*s%s/" LIBRARY_NAME, root_len, root, PKGLIBDIR);
+	if (!readable(lib.path) || !preload_form(lib.preload, sizeof lib.preload, root, root_len))
+		snprintf(lib.preload, sizeof lib.preload, "%s", lib.path);
+	return &lib;
 }
 
 /* ATEXIT_SHIM_HANDLERS being built: the environment's own entries, then
@@ -237,7 +281,7 @@ static void parse(int argc, char **argv, struct options *o)
 			o->print_env = true;
 			break;
 		case OPT_LIB:
-			puts(find_library());
+			puts(find_library()->path);
 			exit(0);
 		case OPT_REPORT:
 			exit(trace_report(value, stdout) == 0 ? 0 : 2);
@@ -491,8 +535,8 @@ int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	parse(argc, argv, &o);
-	const char *library = find_library();
-	set_environment(&o, library);
+	const struct library *library = find_library();
+	set_environment(&o, library->preload);
 	free(o.handlers.s);
 	free(o.skip.s);
 	check_settings(&o);
@@ -502,8 +546,8 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		fail(2, "no command given (see atexit-shim --help)");
-	if (!readable(library))
-		fail(127, "%s: the preload library is missing (was the project built?)", library);
+	if (!readable(library->path))
+		fail(127, "%s: the preload library is missing (was the project built?)", library->path);
 
 	const char *command = argv[optind];
 	const char *path = find_command(command, o.after_bare_trace == optind);

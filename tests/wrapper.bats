@@ -190,6 +190,31 @@ CASES
 	[ "$output" = "$(printf '%s\n' main done)" ]
 }
 
+@test "installed in a multiarch libdir: LD_PRELOAD names the library with \$LIB, which ld.so expands; --lib prints the real path" {
+	[ -n "$MULTIARCH" ] || skip "the compiler knows no multiarch triplet"
+	# the wrapper built as if installed in /usr, staged as under DESTDIR
+	local root=$BATS_TEST_TMPDIR/root
+	local dir=$root/usr/lib/$MULTIARCH/atexit-shim wrapper=$root/usr/bin/atexit-shim
+	mkdir -p "$root/usr/bin" "$dir"
+	cp "$FIXTURES/atexit-shim-multiarch" "$wrapper"
+	cp "$SHIM_LIB" "$dir/"
+	run "$wrapper" --lib
+	[ "$output" = "$dir/libatexit-shim.so" ]
+	local preload="$root/usr/\$LIB/atexit-shim/libatexit-shim.so" other=$FIXTURES/.libs/libfn.so
+	run "$wrapper" --print-env
+	printf '%s\n' "$output" | grep -qxF "export LD_PRELOAD='$preload'"
+	# recognised as the shim by its name: not added twice
+	run env LD_PRELOAD="$preload:$other" "$wrapper" --print-env
+	printf '%s\n' "$output" | grep -qxF "export LD_PRELOAD='$preload:$other'"
+	# the loader expands $LIB for this process's class: the shim is loaded from the real path and acts
+	run env LD_PRELOAD="$other" "$wrapper" --run='echo done' -- grep -m 1 -o '/.*/libatexit-shim\.so' /proc/self/maps
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "$dir/libatexit-shim.so" done)" ]
+	# and a child of the root strips that entry, as any other spelling of the path
+	run env LD_PRELOAD="$other" "$wrapper" --run=true -- bash -c "bash -c 'echo \"[\$LD_PRELOAD]\"'; exit 0"
+	[ "$output" = "[$other]" ]
+}
+
 @test "a script without #! runs with /bin/sh, as execvp, env and the shells run it" {
 	local script=$BATS_TEST_TMPDIR/script
 	printf 'echo "$0 $1 $2"\nexit 3\n' >"$script"
