@@ -3,6 +3,7 @@
 #include "catch.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -22,6 +23,7 @@ static int caught[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, 0 };
  * one out restores. */
 static struct {
 	struct lock lock;
+	_Atomic(catch_judge *) judge;
 	int passes;
 	struct sigaction program[CAUGHT]; /* what the program had */
 } catching;
@@ -80,7 +82,8 @@ static const void *interrupted_at(const void *context)
 static void on_signal(int sig, siginfo_t *info, void *context)
 {
 	int saved_errno = errno;
-	if (!runner_crashed(sig, info, interrupted_at(context)))
+	catch_judge *judge = atomic_load(&catching.judge);
+	if (judge == NULL || !judge(sig, info, interrupted_at(context)))
 		pass_on(sig, info, context);
 	errno = saved_errno;
 }
@@ -108,9 +111,10 @@ static void restore(void)
 	}
 }
 
-void catch_begin(struct catch_pass *pass)
+void catch_begin(struct catch_pass *pass, catch_judge *judge)
 {
 	int saved_errno = errno;
+	atomic_store(&catching.judge, judge);
 	lock_take(&catching.lock);
 	if (catching.passes++ == 0)
 		install();

@@ -20,12 +20,13 @@ struct catch_pass {
 /* Handles sig too during passes (the watchdog's); before any pass. */
 void catch_also(int sig);
 
-void catch_begin(struct catch_pass *pass);
-void catch_end(struct catch_pass *pass);
-
-/* The runner's side, called in the crashing thread: never returns if the
- * crash was a handler's; false if the signal is not the runner's business.
+/* The caller's side, called in the crashing thread: never returns if the
+ * crash was a handler's; false if the signal is not the caller's business.
  * where: the interrupted instruction, or NULL if unknown. */
-bool runner_crashed(int sig, const siginfo_t *info, const void *where);
+typedef bool catch_judge(int sig, const siginfo_t *info, const void *where);
+
+/* judge: the same function for every pass. */
+void catch_begin(struct catch_pass *pass, catch_judge *judge);
+void catch_end(struct catch_pass *pass);
 
 #endif

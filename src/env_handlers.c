@@ -18,7 +18,6 @@
 #include "own_fd.h"
 #include "registry.h"
 #include "report.h"
-#include "runner.h"
 #include "signals.h"
 
 struct command {
@@ -31,6 +30,8 @@ struct command {
 /* Every command entry.  Never freed: a command runs at exit, when free()
  * could block on a lock a crashed handler left held; kept reachable here. */
 static struct command *commands;
+
+static const struct env_hooks *hooks; /* given at set-up */
 
 /* The process that registered the entries: only there do they run at
  * _exit (a vfork child shares its memory, a forked one its registry). */
@@ -150,7 +151,7 @@ static void run_command(void *arg, int status)
 	char status_var[40], pid_var[40], error_var[320] = "ATEXIT_SHIM_ERROR=";
 	snprintf(status_var, sizeof status_var, "ATEXIT_SHIM_STATUS=%d", status);
 	snprintf(pid_var, sizeof pid_var, "ATEXIT_SHIM_PID=%ld", (long)getpid());
-	runner_describe_failure(error_var + strlen(error_var), sizeof error_var - strlen(error_var));
+	hooks->describe_failure(error_var + strlen(error_var), sizeof error_var - strlen(error_var));
 	const char *extra[] = { status_var, pid_var, error_var };
 
 	/* What the program printed comes before what the command prints. */
@@ -169,7 +170,8 @@ static void run_command(void *arg, int status)
 		char how[160];
 		snprintf(how, sizeof how, "could not be run: /bin/sh: %s", strerror(errno));
 		say("exit command", c, how);
-		exit(127);
+		hooks->fail(127);
+		return;
 	}
 	errno = saved_errno;
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
@@ -178,13 +180,14 @@ static void run_command(void *arg, int status)
 	if (WIFEXITED(wstatus)) {
 		snprintf(how, sizeof how, "failed with status %d", WEXITSTATUS(wstatus));
 		say("exit command", c, how);
-		exit(WEXITSTATUS(wstatus));
+		hooks->fail(WEXITSTATUS(wstatus));
+		return;
 	}
 	int sig = WTERMSIG(wstatus);
 	snprintf(how, sizeof how, "was killed by SIG%s (%s)", signal_name(sig) ? signal_name(sig) : "?",
 	         signal_description(sig));
 	say("exit command", c, how);
-	exit(128 + sig);
+	hooks->fail(128 + sig);
 }
 
 static void register_command(const struct handler_entry *e)
@@ -199,7 +202,7 @@ static void register_command(const struct handler_entry *e)
 	memcpy(c->text, e->text, e->text_len);
 	c->text[e->text_len] = '\0';
 	keep_start_fds();
-	registry_add(&shim_registry, FLAVOUR_ENV, (handler_code)(void (*)(void))run_command, c, NULL);
+	registry_add(hooks->registry, FLAVOUR_ENV, (handler_code)(void (*)(void))run_command, c, NULL);
 }
 
 /* The handler that stands in for an fn: entry that cannot be found: it
@@ -226,7 +229,7 @@ static void complain_fn(const struct handler_entry *e, const char *what, const c
 	line_add(l, ": ");
 	line_add_escaped(l, why != NULL ? why : "not found"); /* dlerror's names the file */
 	line_add(l, "; ignored");
-	registry_add(&shim_registry, FLAVOUR_ENV, (handler_code)(void (*)(void))report_missing, l, NULL);
+	registry_add(hooks->registry, FLAVOUR_ENV, (handler_code)(void (*)(void))report_missing, l, NULL);
 }
 
 static void register_function(const struct handler_entry *e)
@@ -252,11 +255,12 @@ static void register_function(const struct handler_entry *e)
 	}
 	handler_code code;
 	memcpy(&code, &fn, sizeof code);
-	registry_add(&shim_registry, FLAVOUR_ENV, code, NULL, NULL);
+	registry_add(hooks->registry, FLAVOUR_ENV, code, NULL, NULL);
 }
 
-void env_handlers_register(const char *entries)
+void env_handlers_register(const char *entries, const struct env_hooks *given)
 {
+	hooks = given;
 	owner_pid = (long)getpid();
 	struct handler_entry e = { .line = 0 };
 	const char *cursor = entries;
@@ -299,6 +303,6 @@ void env_handlers_after_fork(bool keep_entries)
 	/* A daemon forked without exec must not hold its caller's stdout. */
 	own_fd_close(&start_stdout);
 	own_fd_close(&start_stderr);
-	if (!keep_entries)
-		registry_remove(&shim_registry, from_environment, NULL);
+	if (!keep_entries && hooks != NULL)
+		registry_remove(hooks->registry, from_environment, NULL);
 }

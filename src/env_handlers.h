@@ -5,12 +5,24 @@
 #define ATEXIT_SHIM_ENV_HANDLERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "registry.h"
 
+/* What the entries need of the layers above, given at set-up. */
+struct env_hooks {
+	struct registry *registry; /* where the entries go */
+	/* The last failure so far, in one line ("" if none): ATEXIT_SHIM_ERROR. */
+	void (*describe_failure)(char *buf, size_t size);
+	/* How a failing entry fails: the process's exit(), which the runner
+	 * catches as that handler's failure. */
+	void (*fail)(int status);
+};
+
 /* Registers every entry of a validated ATEXIT_SHIM_HANDLERS value; an fn:
- * entry whose library or symbol cannot be found is reported and left out. */
-void env_handlers_register(const char *entries);
+ * entry whose library or symbol cannot be found is reported at exit, in its
+ * turn.  hooks must stay valid for the process's life. */
+void env_handlers_register(const char *entries, const struct env_hooks *hooks);
 
 /* "cmd:COMMAND" if h is the handler of a cmd: entry, else NULL. */
 const char *env_handlers_command(const struct handler *h);

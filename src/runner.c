@@ -157,7 +157,8 @@ void runner_enter_exit(int status)
 	enter_exit(status, "exit()");
 }
 
-bool runner_crashed(int sig, const siginfo_t *info, const void *where)
+/* catch.c's judge: whether a signal is a handler's failure (see catch.h). */
+static bool crashed(int sig, const siginfo_t *info, const void *where)
 {
 	struct run *run = current_run;
 	if (run == NULL || !run->catches_crashes) /* not in a pass that catches */
@@ -230,7 +231,7 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 	run->timed.armed = false;
 	run->owns_watchdog = catches_crashes && watchdog_limit() != 0 && watchdog_begin();
 	if (catches_crashes)
-		catch_begin(&run->catch);
+		catch_begin(&run->catch, crashed);
 	current_run = run;
 }
 
@@ -350,15 +351,13 @@ void runner_finish_exit(int status)
 		trace_final("status", status);
 }
 
-void runner_exit_by_signal(int sig)
+bool runner_exit_by_signal(int sig)
 {
 	int none = 0;
 	if (!atomic_compare_exchange_strong(&exiting.by_signal, &none, sig))
-		return;
+		return false;
 	/* Already exiting: the exit will end by the signal when it is done. */
-	if (atomic_load(&exiting.owner) != 0)
-		return;
-	exit(128 + sig);
+	return atomic_load(&exiting.owner) == 0;
 }
 
 int runner_run_now(void)

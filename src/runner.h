@@ -65,10 +65,10 @@ void runner_set_skip(const char *globs);
 /* ATEXIT_SHIM_TIMEOUT: a handler running longer is abandoned (status 124). */
 void runner_set_timeout(uint64_t ns);
 
-/* ATEXIT_SHIM_SIGNALS: sig arrived.  Runs the exit as exit(128 + sig)
- * would, and the process then dies by sig; if the exit is under way
- * already, only the latter.  Not async-signal-safe: the documented price. */
-void runner_exit_by_signal(int sig);
+/* ATEXIT_SHIM_SIGNALS: sig arrived.  The exit is to end by sig once its
+ * handlers have run: true if the caller is to start it now, with
+ * exit(128 + sig); false if it is under way already. */
+bool runner_exit_by_signal(int sig);
 
 /* Outside the shim's scope: no crash catching, exactly as natively. */
 void runner_behave_natively(void);

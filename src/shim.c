@@ -26,6 +26,14 @@
 
 static bool follow; /* ATEXIT_SHIM_FOLLOW=1 */
 
+/* ATEXIT_SHIM_HANDLERS entries go in the registry and fail as a handler
+ * does, by calling exit(), which the runner catches. */
+static const struct env_hooks entry_hooks = {
+	.registry = &shim_registry,
+	.describe_failure = runner_describe_failure,
+	.fail = exit,
+};
+
 static void fork_prepare(void)
 {
 	registry_fork_prepare(&shim_registry);
@@ -101,8 +109,10 @@ __attribute__((constructor)) static void shim_start(void)
 	if (s.root_pid != pid)
 		become_root(pid);
 	follow = s.follow;
-	if (s.trace != NULL && trace_start(s.trace, s.format))
+	if (s.trace != NULL && trace_start(s.trace, s.format)) {
+		trace_name_entries(env_handlers_command);
 		registry_observe(&shim_registry, trace_register);
+	}
 	if (s.skip != NULL)
 		runner_set_skip(s.skip);
 	if (s.timeout_ns != 0)
@@ -110,5 +120,5 @@ __attribute__((constructor)) static void shim_start(void)
 	if (s.signals != 0)
 		signal_exit_install(s.signals);
 	if (s.handlers != NULL)
-		env_handlers_register(s.handlers);
+		env_handlers_register(s.handlers, &entry_hooks);
 }

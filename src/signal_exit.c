@@ -3,12 +3,14 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "runner.h"
 
 static void on_signal(int sig)
 {
-	runner_exit_by_signal(sig);
+	if (runner_exit_by_signal(sig))
+		exit(128 + sig);
 }
 
 void signal_exit_install(uint64_t set)

@@ -12,7 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "env_handlers.h"
 #include "own_fd.h"
 #include "report.h"
 
@@ -27,6 +26,7 @@ static struct {
 	atomic_flag repairing; /* one thread at a time finds a lost descriptor again */
 	bool stopped;          /* lost for good */
 	char path[PATH_MAX];   /* the file; "" for stderr */
+	const char *(*entry_name)(const struct handler *h); /* an environment entry's */
 } trace = { .out = OWN_FD_NONE, .repairing = ATOMIC_FLAG_INIT };
 
 uint64_t trace_now_us(void)
@@ -39,6 +39,11 @@ uint64_t trace_now_us(void)
 bool trace_on(void)
 {
 	return trace.on;
+}
+
+void trace_name_entries(const char *(*name_of)(const struct handler *h))
+{
+	trace.entry_name = name_of;
 }
 
 bool trace_in_own_process(void)
@@ -266,7 +271,7 @@ static void handler_fields(struct line *l, const struct handler *h)
 {
 	struct symbol s;
 	symbol_of((const void *)h->fn, &s);
-	const char *command = h->flavour == FLAVOUR_ENV ? env_handlers_command(h) : NULL;
+	const char *command = h->flavour == FLAVOUR_ENV && trace.entry_name != NULL ? trace.entry_name(h) : NULL;
 	field_number(l, "seq", (long long)h->seq);
 	field_string(l, "flavour", flavour_name(h->flavour));
 	field_string(l, "symbol", command != NULL ? command : s.name);
