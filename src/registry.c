@@ -142,12 +142,28 @@ int registry_add_slow(struct registry *r, enum flavour flavour, handler_code fn,
 	return result;
 }
 
-void registry_observe(struct registry *r, void (*observer)(const struct handler *h))
+uint64_t registry_observe(struct registry *r, void (*observer)(const struct handler *h))
 {
 	lock_take(&r->lock);
 	r->observer = observer;
 	r->last_dso = &unused_dso;
+	uint64_t seq = r->last_seq;
 	lock_drop(&r->lock);
+	return seq;
+}
+
+size_t registry_copy(struct registry *r, uint64_t after_seq, struct handler *out, size_t max)
+{
+	size_t copied = 0;
+	lock_take(&r->lock);
+	/* slots are in seq order: find the first above after_seq from the top */
+	size_t first = r->count;
+	while (first > 0 && r->slots[first - 1].tag >> TAG_SEQ_SHIFT > after_seq)
+		first--;
+	for (size_t i = first; i < r->count && copied < max; i++)
+		registry_unpack(r, &r->slots[i], &out[copied++]);
+	lock_drop(&r->lock);
+	return copied;
 }
 
 bool registry_pop_slow(struct registry *r, uint64_t min_seq, struct handler *out)

@@ -89,8 +89,15 @@ size_t registry_remove(struct registry *r, handler_filter *wanted, const void *c
 size_t registry_count(struct registry *r);
 
 /* From now on, observer is told of every registration.  It costs the
- * registrations that then take the slow path, and nothing otherwise. */
-void registry_observe(struct registry *r, void (*observer)(const struct handler *h));
+ * registrations that then take the slow path, and nothing otherwise.
+ * Returns the last seq given before: the observer is told of every later
+ * one, registry_copy finds the waiting ones up to it. */
+uint64_t registry_observe(struct registry *r, void (*observer)(const struct handler *h));
+/* Copies into out, oldest first, at most max of the handlers waiting whose
+ * seq is above after_seq; returns how many.  A copy, not a visit under the
+ * lock: the caller may then do what must not happen under it (dladdr takes
+ * the loader's lock, which a constructor registering a handler holds). */
+size_t registry_copy(struct registry *r, uint64_t after_seq, struct handler *out, size_t max);
 uint64_t registry_last_seq(struct registry *r);
 void registry_seal(struct registry *r);
 

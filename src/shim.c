@@ -111,7 +111,7 @@ __attribute__((constructor)) static void shim_start(void)
 	follow = s.follow;
 	if (s.trace != NULL && trace_start(s.trace, s.format)) {
 		trace_name_entries(env_handlers_command);
-		registry_observe(&shim_registry, trace_register);
+		trace_register_waiting(&shim_registry, registry_observe(&shim_registry, trace_register));
 	}
 	if (s.skip != NULL)
 		runner_set_skip(s.skip);

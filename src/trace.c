@@ -267,16 +267,46 @@ static void end(struct line *l)
 		line_write(l, fd);
 }
 
-static void handler_fields(struct line *l, const struct handler *h)
+/* A path as the text form shows it: its base name (the JSON form keeps
+ * the whole path). */
+static const char *shown_path(const char *path)
 {
-	struct symbol s;
-	symbol_of((const void *)h->fn, &s);
+	if (path == NULL || trace.json)
+		return path;
+	const char *slash = strrchr(path, '/');
+	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
+enum handler_event { EVENT_REGISTER, EVENT_EARLY, EVENT_RUN, EVENT_DONE };
+
+/* A handler's fields.  JSON: all of them in every event.  Text: the
+ * registration says everything; the line of a handler that ended, only what
+ * names it (the flavour is in its register line). */
+static void handler_fields(struct line *l, const struct handler *h, enum handler_event event)
+{
+	struct symbol code, registrar = { 0 };
+	symbol_of((const void *)h->fn, &code);
+	if (h->dso != NULL)
+		symbol_of(h->dso, &registrar); /* the object holding the DSO handle registered it */
 	const char *command = h->flavour == FLAVOUR_ENV && trace.entry_name != NULL ? trace.entry_name(h) : NULL;
 	field_number(l, "seq", (long long)h->seq);
-	field_string(l, "flavour", flavour_name(h->flavour));
-	field_string(l, "symbol", command != NULL ? command : s.name);
-	field_string(l, "library", s.library);
-	field_hex(l, "offset", s.offset);
+	if (trace.json || event != EVENT_DONE)
+		field_string(l, "flavour", flavour_name(h->flavour));
+	field_string(l, "symbol", command != NULL ? command : code.name);
+	field_string(l, "library", shown_path(code.library));
+	field_hex(l, "offset", code.offset);
+	if (h->flavour == FLAVOUR_CXA) /* the argument: the object a C++ destructor destroys */
+		field_hex(l, "object", (uintptr_t)h->arg);
+	/* text: only where it tells something the library does not */
+	if (trace.json || (registrar.library != NULL &&
+	                   (code.library == NULL || strcmp(registrar.library, code.library) != 0)))
+		field_string(l, "registrar", shown_path(registrar.library));
+	if (event == EVENT_EARLY) {
+		if (trace.json)
+			line_add(l, ",\"early\":true");
+		else
+			line_add(l, " early");
+	}
 }
 
 bool trace_start(const char *where, enum trace_format format)
@@ -315,8 +345,24 @@ void trace_register(const struct handler *h)
 {
 	struct line l;
 	begin(&l, "register");
-	handler_fields(&l, h);
+	handler_fields(&l, h, EVENT_REGISTER);
 	end(&l);
+}
+
+void trace_register_waiting(struct registry *r, uint64_t last_seq)
+{
+	struct handler waiting[32];
+	uint64_t after = 0;
+	size_t n;
+	while (after < last_seq && (n = registry_copy(r, after, waiting, sizeof waiting / sizeof *waiting)) > 0) {
+		for (size_t i = 0; i < n && waiting[i].seq <= last_seq; i++) {
+			struct line l;
+			begin(&l, "register");
+			handler_fields(&l, &waiting[i], EVENT_EARLY);
+			end(&l);
+		}
+		after = waiting[n - 1].seq;
+	}
 }
 
 void trace_unregister(const void *fn, bool any_arg, const void *arg, size_t removed)
@@ -326,7 +372,7 @@ void trace_unregister(const void *fn, bool any_arg, const void *arg, size_t remo
 	struct symbol s;
 	symbol_of(fn, &s);
 	field_string(&l, "symbol", s.name);
-	field_string(&l, "library", s.library);
+	field_string(&l, "library", shown_path(s.library));
 	field_hex(&l, "offset", s.offset);
 	if (!any_arg)
 		field_hex(&l, "arg", (uintptr_t)arg);
@@ -345,9 +391,11 @@ void trace_exit(int status, const char *how)
 
 void trace_run(const struct handler *h)
 {
+	if (!trace.json)
+		return; /* text: one line when it ends */
 	struct line l;
 	begin(&l, "run");
-	handler_fields(&l, h);
+	handler_fields(&l, h, EVENT_RUN);
 	end(&l);
 }
 
@@ -355,7 +403,7 @@ void trace_done(const struct handler *h, uint64_t started_us, const char *outcom
 {
 	struct line l;
 	begin(&l, "done");
-	handler_fields(&l, h);
+	handler_fields(&l, h, EVENT_DONE);
 	field_number(&l, "duration_us", started_us != 0 ? (long long)(trace_now_us() - started_us) : 0);
 	field_string(&l, "outcome", outcome);
 	if (strcmp(outcome, "exit") == 0 || strcmp(outcome, "timeout") == 0)
@@ -378,7 +426,7 @@ void trace_finalize(const void *dso)
 	struct line l;
 	begin(&l, "finalize");
 	Dl_info info;
-	field_string(&l, "library", dladdr(dso, &info) != 0 ? info.dli_fname : NULL);
+	field_string(&l, "library", shown_path(dladdr(dso, &info) != 0 ? info.dli_fname : NULL));
 	end(&l);
 }
 

@@ -28,6 +28,9 @@ bool trace_in_own_process(void);
 uint64_t trace_now_us(void);
 
 void trace_register(const struct handler *h);
+/* Traces, marked early, the handlers waiting in r up to last_seq: those
+ * registered before tracing started (registry_observe's result). */
+void trace_register_waiting(struct registry *r, uint64_t last_seq);
 void trace_unregister(const void *fn, bool any_arg, const void *arg, size_t removed);
 void trace_exit(int status, const char *how);
 void trace_run(const struct handler *h);

@@ -60,6 +60,68 @@ PY
 	[ "$(printf '%s\n' "$output" | tail -n 1)" = 'final status=124' ]
 }
 
+# Checks a JSON trace: every run and done event has a register event with
+# its seq and the same handler fields; prints the early seqs, one line.
+every_run_registered()
+{
+	python3 - "$1" <<'PY'
+import json, sys
+events = [json.loads(line) for line in open(sys.argv[1])]
+registered = {e["seq"]: e for e in events if e["event"] == "register"}
+runs = [e for e in events if e["event"] in ("run", "done")]
+assert runs, "nothing ran"
+for e in runs:
+    r = registered.get(e["seq"])
+    assert r is not None, f"seq {e['seq']} ran but was never registered"
+    for key in ("flavour", "symbol", "library", "offset", "object", "registrar"):
+        assert r.get(key) == e.get(key), (key, r, e)
+for e in events:
+    assert e.get("early", True) is True, e
+print(" ".join(str(s) for s, e in sorted(registered.items()) if e.get("early")))
+PY
+}
+
+@test "JSON: registrations made before tracing started are traced when it starts, marked early" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	# libearly's constructor registers seq 1 and 2 before the shim's reads its settings
+	run shim --trace="$trace" --json -- "$FIXTURES/early_main"
+	[ "$status" -eq 0 ]
+	run every_run_registered "$trace"
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 2" ]
+	# they come right after init, before the registrations traced as they happen
+	[ "$(sed -n 2p "$trace" | grep -c '"event":"register".*"seq":1,.*"early":true}$')" -eq 1 ]
+	# libstdc++'s registrations come before the shim's constructor too
+	rm "$trace"
+	run shim --trace="$trace" --json -- "$FIXTURES/cxx_statics"
+	[ "$status" -eq 0 ]
+	run every_run_registered "$trace"
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+	[ "$(grep -c '"early":true' "$trace")" -eq "$(wc -w <<<"$output")" ]
+}
+
+@test "the registering library and a __cxa_atexit entry's object: every JSON event, text where useful" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	run shim --trace="$trace" --json -- "$FIXTURES/exitprobe" cxa=b on_exit=a exit=0
+	[ "$status" -eq 0 ]
+	run python3 - "$trace" <<'PY'
+import json, sys
+for e in map(json.loads, open(sys.argv[1])):
+    if e["event"] in ("register", "run", "done"):
+        # cxa: the registrar from the DSO handle, the argument as object; on_exit has neither
+        print(e["event"], e["seq"], e["registrar"].endswith("/exitprobe") if "registrar" in e else "-",
+              int(e["object"], 16) != 0 if "object" in e else "-")
+PY
+	[ "$output" = "$(printf '%s\n' 'register 1 True True' 'register 2 - -' 'run 2 - -' 'done 2 - -' 'run 1 True True' 'done 1 True True')" ]
+	# text: the object; the registrar only where it is not the code's library
+	run shim --trace -- "$FIXTURES/exitprobe" cxa=b exit=0
+	printf '%s\n' "$output" | grep -q ' register seq=1 flavour=__cxa_atexit library=exitprobe offset=0x[0-9a-f]* object=0x[0-9a-f]*$'
+	printf '%s\n' "$output" | grep -q ' done seq=1 library=exitprobe offset=0x[0-9a-f]* object=0x[0-9a-f]* duration_us=[0-9]* outcome=ok$'
+	run shim --trace -- "$FIXTURES/early_main"
+	printf '%s\n' "$output" | grep -q ' register seq=1 flavour=atexit library=libearly.so offset=0x[0-9a-f]* early$'
+}
+
 @test "JSON: dlclose is a finalize event naming the library; quick_exit is traced" {
 	local trace=$BATS_TEST_TMPDIR/trace.jsonl
 	run env ATEXIT_SHIM_TRACE="$trace" ATEXIT_SHIM_TRACE_FORMAT=json LD_PRELOAD="$SHIM_LIB" \
@@ -77,8 +139,11 @@ PY
 	local pid=${lines[0]#atexit-shim\[}
 	pid=${pid%%]*}
 	printf '%s\n' "${lines[@]}" | grep -v "^atexit-shim\[$pid\] [0-9]*\.[0-9]\{6\} [a-z_]*" | grep -qv 'exitprobe_exported ran' && return 1
-	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* register seq=1 flavour=atexit symbol=exitprobe_exported library=.*exitprobe offset=0x[0-9a-f]*$"
-	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* done seq=1 .* duration_us=[0-9]* outcome=ok$"
+	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* register seq=1 flavour=atexit symbol=exitprobe_exported library=exitprobe offset=0x[0-9a-f]*$"
+	# one line per handler, when it ends: no run line, the name and no path
+	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* done seq=1 symbol=exitprobe_exported library=exitprobe offset=0x[0-9a-f]* duration_us=[0-9]* outcome=ok$"
+	! printf '%s\n' "$output" | grep -q ' run seq='
+	! printf '%s\n' "$output" | grep -q '^atexit-shim.* library=/' 
 	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* final status=0$"
 }
 
@@ -165,15 +230,17 @@ PY
 
 @test "text: a path or command holding a newline or control characters still gives one line per event" {
 	local dir=$BATS_TEST_TMPDIR/$'new\nline\tand\x1besc' trace=$BATS_TEST_TMPDIR/trace.txt
-	mkdir "$dir" && cp "$FIXTURES/exitprobe" "$dir/"
-	run shim --trace="$trace" --run=$'true #\r\x7f' -- "$dir/exitprobe" exported on_exit=a exit=0
+	mkdir "$dir" && cp "$FIXTURES/exitprobe" "$dir/"$'exit\nprobe'
+	run shim --trace="$trace" --run=$'true #\r\x7f' -- "$dir/"$'exit\nprobe' exported on_exit=a exit=0
 	[ "$status" -eq 0 ]
-	# init; 3 registrations; exit; run and done for each of the 3; final
-	[ "$(wc -l <"$trace")" -eq 12 ]
-	[ "$(grep -c '^atexit-shim\[[0-9]*\] [0-9]*\.[0-9]\{6\} [a-z_]* ' "$trace")" -eq 12 ]
+	# init; 3 registrations; exit; one line for each of the 3 handlers; final
+	[ "$(wc -l <"$trace")" -eq 9 ]
+	[ "$(grep -c '^atexit-shim\[[0-9]*\] [0-9]*\.[0-9]\{6\} [a-z_]* ' "$trace")" -eq 9 ]
 	grep -qF ' init ppid=' "$trace"
-	grep -q ' program=.*/new\\nline\\tand\\x1besc/exitprobe$' "$trace"
-	grep -q ' register seq=3 flavour=on_exit library=.*/new\\nline\\tand\\x1besc/exitprobe offset=' "$trace"
+	grep -q ' program=.*/new\\nline\\tand\\x1besc/exit\\nprobe$' "$trace"
+	# the library by its base name
+	grep -q ' register seq=3 flavour=on_exit library=exit\\nprobe offset=' "$trace"
+	grep -q ' done seq=3 library=exit\\nprobe offset=' "$trace"
 	grep -q ' register seq=1 flavour=ATEXIT_SHIM_HANDLERS symbol=cmd:true #\\x0d\\x7f library=' "$trace"
 }
 
