@@ -217,3 +217,23 @@ PY
 	[ "$status" -eq 2 ]
 	[ "$output" = "atexit-shim: --format='chrome': only with --report=FILE" ]
 }
+
+@test "a trace that marks the exit's phases (phase events) shows them as sections" {
+	cat >"$BATS_TEST_TMPDIR/trace.jsonl" <<'JSONL'
+{"pid":300,"event":"init","t_us":1,"ppid":1,"program":"./p"}
+{"pid":300,"event":"exit","t_us":2,"status":0,"how":"exit()"}
+{"pid":300,"event":"phase","t_us":3,"phase":"program"}
+{"pid":300,"event":"done","t_us":4,"seq":3,"flavour":"atexit","symbol":"mine","library":"/p","offset":"0x1","duration_us":1,"outcome":"ok"}
+{"pid":300,"event":"phase","t_us":5,"phase":"destructors"}
+{"pid":300,"event":"phase","t_us":6,"phase":"constructors"}
+{"pid":300,"event":"done","t_us":7,"seq":1,"flavour":"__cxa_atexit","symbol":"theirs","library":"/l.so","offset":"0x2","duration_us":1,"outcome":"ok","early":true}
+{"pid":300,"event":"final","t_us":8,"status":0}
+JSONL
+	run shim --report="$BATS_TEST_TMPDIR/trace.jsonl"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -qx '    exit: exit(), status 0: no handler ran'
+	printf '%s\n' "$output" | grep -qx "    exit, phase 1: the program's handlers"
+	printf '%s\n' "$output" | grep -qx '    exit, phase 2: library destructors (_dl_fini), with the handlers of their libraries: no handler ran'
+	printf '%s\n' "$output" | grep -qx '    exit, phase 3: what library constructors registered'
+	printf '%s\n' "$output" | grep -q '^        1     1  theirs '
+}
