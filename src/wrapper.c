@@ -42,6 +42,7 @@ static const char usage[] =
 	"  --timeout=SECONDS    abandon a handler that runs longer than this\n"
 	"  --follow             every descendant process is a root of its own\n"
 	"  --report=FILE        show a JSON trace (of one process or a tree) as tables, and exit\n"
+	"  --format=FORMAT      with --report: text (the tables, the default) or chrome (a timeline)\n"
 	"  --print-env          print the environment that would be set, and exit\n"
 	"  --lib                print the path of the preload library, and exit\n"
 	"  --help, --version\n"
@@ -171,6 +172,7 @@ static void append(struct text *t, const char *separator, const char *a, const c
 struct options {
 	struct text handlers, skip;
 	const char *trace, *signals, *timeout;
+	const char *report, *format; /* --report=FILE, --format=FORMAT */
 	bool json, follow, print_env;
 	int after_bare_trace; /* argv index after a --trace without =FILE; 0: none */
 };
@@ -217,6 +219,7 @@ static void parse(int argc, char **argv, struct options *o)
 	enum {
 		OPT_RUN = 256, OPT_FN, OPT_SKIP, OPT_TRACE, OPT_JSON, OPT_SIGNALS, OPT_TIMEOUT,
 		OPT_FOLLOW, OPT_PRINT_ENV, OPT_LIB, OPT_HELP, OPT_VERSION, OPT_REPORT,
+		OPT_FORMAT,
 	};
 	static const struct option longs[] = {
 		{ "run", required_argument, NULL, OPT_RUN },
@@ -229,6 +232,7 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "print-env", no_argument, NULL, OPT_PRINT_ENV },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "lib", no_argument, NULL, OPT_LIB },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -284,7 +288,13 @@ static void parse(int argc, char **argv, struct options *o)
 			puts(find_library()->path);
 			exit(0);
 		case OPT_REPORT:
-			exit(trace_report(value, stdout) == 0 ? 0 : 2);
+			o->report = value;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(value, "text") != 0 && strcmp(value, "chrome") != 0)
+				fail(2, "--format='%s': expected text or chrome", value);
+			o->format = value;
+			break;
 		case OPT_HELP:
 			fputs(usage, stdout);
 			exit(0);
@@ -295,6 +305,11 @@ static void parse(int argc, char **argv, struct options *o)
 			fail(2, "%s: unknown option or missing value (see atexit-shim --help)", argv[optind - 1]);
 		}
 	}
+	if (o->format != NULL && o->report == NULL)
+		fail(2, "--format='%s': only with --report=FILE", o->format);
+	if (o->report != NULL) /* read the whole command line first: --format may follow */
+		exit(trace_report(o->report, o->format != NULL && strcmp(o->format, "chrome") == 0 ?
+		                  TRACE_REPORT_CHROME : TRACE_REPORT_TEXT, stdout) == 0 ? 0 : 2);
 }
 
 /* The command, exec'ed, keeps this process's id: it is the root.  Settings

@@ -26,24 +26,28 @@ JSONL
 	run shim --report="$BATS_TEST_TMPDIR/trace.jsonl"
 	[ "$status" -eq 0 ]
 	diff -u - <(printf '%s\n' "$output") <<'TABLE'
-process 100 (./app): exit(), status 0; ended with signal 11
-    #  handler                      library              flavour                  duration  outcome
-    1  +0x1200                      app                  on_exit                      9 us  ok
-    2  save_state                   app                  atexit                      80 us  signal 11
+process tree (pid program: how it exited; how it ended)
+  100 ./app: exit(), status 0; died by signal 11 (SIGSEGV)
+    101 /usr/bin/helper: return from main, status 1; ended with status 124
 
-process 101 (/usr/bin/helper): return from main, status 1; ended with status 124
-    #  handler                      library              flavour                  duration  outcome
-    1  Cache::~Cache                libcache.so.1        __cxa_atexit              4970 us  timeout 124
+process 100 (./app), parent 1: exit(), status 0; died by signal 11 (SIGSEGV)
+    exit: exit(), status 0 (its phases are not marked in this trace)
+        #   seq  handler                      library              flavour                  duration  outcome
+        1     2  +0x1200                      app                  on_exit                      9 us  ok
+        2     1  save_state                   app                  atexit                      80 us  signal 11
 
-slowest handlers
-       pid  handler                      library                duration  outcome
-       101  Cache::~Cache                libcache.so.1           4970 us  timeout 124
-       100  save_state                   app                       80 us  signal 11
-       100  +0x1200                      app                        9 us  ok
+process 101 (/usr/bin/helper), parent 100: return from main, status 1; ended with status 124
+    exit: return from main, status 1 (its phases are not marked in this trace)
+        #   seq  handler                      library              flavour                  duration  outcome
+        1     1  Cache::~Cache                libcache.so.1        __cxa_atexit              4970 us  timeout 124
+
+slowest handlers (1 ms or more)
+       pid   seq  handler                      library                duration  outcome
+       101     1  Cache::~Cache                libcache.so.1           4970 us  timeout 124
 
 failures
-       100  save_state                   app                  signal 11
-       101  Cache::~Cache                libcache.so.1        timeout 124
+       101     1  Cache::~Cache                libcache.so.1        timeout 124
+       100     1  save_state                   app                  signal 11
 TABLE
 }
 
@@ -52,8 +56,8 @@ TABLE
 	run shim --trace="$trace" --json --run='exit 3' -- "$FIXTURES/exitprobe" exported exit=0
 	run shim --report="$trace"
 	[ "$status" -eq 0 ]
-	printf '%s\n' "$output" | grep -q '^    2  cmd:exit 3  *libatexit-shim.so  *ATEXIT_SHIM_HANDLERS  *[0-9]* us  exit 3$'
-	printf '%s\n' "$output" | grep -q '^    1  exitprobe_exported  *exitprobe  *atexit  *[0-9]* us  ok$'
+	printf '%s\n' "$output" | grep -q '^        2  *[0-9]*  cmd:exit 3  *libatexit-shim.so  *ATEXIT_SHIM_HANDLERS  *[0-9]* us  exit 3$'
+	printf '%s\n' "$output" | grep -q '^        1  *[0-9]*  exitprobe_exported  *exitprobe  *atexit  *[0-9]* us  ok$'
 }
 
 @test "a file that is not a JSON trace: one line, exit 2" {
@@ -89,5 +93,147 @@ CASES
 @test "a trace through a pipe is read like a file" {
 	run shim --report=<(known_trace)
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "process 100 (./app): exit(), status 0; ended with signal 11" ]
+	[ "${lines[0]}" = "process tree (pid program: how it exited; how it ended)" ]
+}
+
+# A tree: the root dlcloses a plugin (whose handler dlcloses another from
+# inside its pass), exits, and its handlers are quick; a child ends with
+# _exit, another dies by a signal, a fourth's end is not traced.
+tree_trace()
+{
+	cat <<'JSONL'
+{"pid":200,"event":"init","t_us":1,"ppid":1,"program":"./server"}
+{"pid":201,"event":"init","t_us":2,"ppid":200,"program":"./worker"}
+{"pid":202,"event":"init","t_us":3,"ppid":201,"program":"./crasher"}
+{"pid":203,"event":"init","t_us":4,"ppid":200,"program":"./lost"}
+{"pid":200,"event":"finalize","t_us":10,"library":"/opt/plugins/libp.so"}
+{"pid":200,"event":"run","t_us":11,"seq":7,"flavour":"__cxa_atexit","symbol":"P::~P","library":"/opt/plugins/libp.so","offset":"0x10"}
+{"pid":200,"event":"finalize","t_us":12,"library":"/opt/plugins/libq.so"}
+{"pid":200,"event":"run","t_us":13,"seq":8,"flavour":"atexit","library":"/opt/plugins/libq.so","offset":"0x20"}
+{"pid":200,"event":"done","t_us":14,"seq":8,"flavour":"atexit","library":"/opt/plugins/libq.so","offset":"0x20","duration_us":1,"outcome":"ok"}
+{"pid":200,"event":"done","t_us":15,"seq":7,"flavour":"__cxa_atexit","symbol":"P::~P","library":"/opt/plugins/libp.so","offset":"0x10","duration_us":4,"outcome":"ok"}
+{"pid":200,"event":"finalize","t_us":16,"library":"/opt/plugins/libr.so"}
+{"pid":200,"event":"exit","t_us":20,"status":0,"how":"return from main"}
+{"pid":200,"event":"run","t_us":21,"seq":2,"flavour":"atexit","symbol":"flush","library":"/opt/server","offset":"0x30"}
+{"pid":200,"event":"done","t_us":23,"seq":2,"flavour":"atexit","symbol":"flush","library":"/opt/server","offset":"0x30","duration_us":2,"outcome":"ok"}
+{"pid":200,"event":"run","t_us":24,"seq":1,"flavour":"__cxa_atexit","library":"/lib/libstdc++.so.6","offset":"0x40"}
+{"pid":200,"event":"done","t_us":25,"seq":1,"flavour":"__cxa_atexit","library":"/lib/libstdc++.so.6","offset":"0x40","duration_us":1,"outcome":"ok"}
+{"pid":200,"event":"final","t_us":26,"status":0}
+{"pid":201,"event":"exit","t_us":30,"status":3,"how":"_exit"}
+{"pid":201,"event":"final","t_us":31,"status":3}
+{"pid":202,"event":"exit","t_us":40,"status":0,"how":"exit()"}
+{"pid":202,"event":"run","t_us":41,"seq":1,"flavour":"atexit","symbol":"boom","library":"/opt/crasher","offset":"0x50"}
+{"pid":202,"event":"done","t_us":42,"seq":1,"flavour":"atexit","symbol":"boom","library":"/opt/crasher","offset":"0x50","duration_us":1,"outcome":"signal","signal":11}
+{"pid":202,"event":"final","t_us":43,"signal":11}
+JSONL
+}
+
+@test "the report: seq, dlclose passes as sections, the tree, _exit, death by signal, quick handlers left out" {
+	tree_trace >"$BATS_TEST_TMPDIR/trace.jsonl"
+	run shim --report="$BATS_TEST_TMPDIR/trace.jsonl"
+	[ "$status" -eq 0 ]
+	diff -u - <(printf '%s\n' "$output") <<'TABLE'
+process tree (pid program: how it exited; how it ended)
+  200 ./server: return from main, status 0; ended with status 0
+    201 ./worker: _exit(3): ended at once, without running exit handlers; ended with status 3
+      202 ./crasher: exit(), status 0; died by signal 11 (SIGSEGV)
+    203 ./lost: no exit traced; its end not traced (killed by a signal the shim does not handle, such as SIGKILL, or the trace is cut)
+
+process 200 (./server), parent 1: return from main, status 0; ended with status 0
+    dlclose of libq.so, from the handler seq 7
+        #   seq  handler                      library              flavour                  duration  outcome
+        1     8  +0x20                        libq.so              atexit                       1 us  ok
+    dlclose of libp.so
+        #   seq  handler                      library              flavour                  duration  outcome
+        1     7  P::~P                        libp.so              __cxa_atexit                 4 us  ok
+    dlclose of libr.so: no handler ran
+    exit: return from main, status 0 (its phases are not marked in this trace)
+        #   seq  handler                      library              flavour                  duration  outcome
+        1     2  flush                        server               atexit                       2 us  ok
+        2     1  +0x40                        libstdc++.so.6       __cxa_atexit                 1 us  ok
+
+process 201 (./worker), parent 200: _exit(3): ended at once, without running exit handlers; ended with status 3
+
+process 202 (./crasher), parent 201: exit(), status 0; died by signal 11 (SIGSEGV)
+    exit: exit(), status 0 (its phases are not marked in this trace)
+        #   seq  handler                      library              flavour                  duration  outcome
+        1     1  boom                         crasher              atexit                       1 us  signal 11
+
+process 203 (./lost), parent 200: no exit traced; its end not traced (killed by a signal the shim does not handle, such as SIGKILL, or the trace is cut)
+
+slowest handlers (none took 1 ms or more)
+       pid   seq  handler                      library                duration  outcome
+       200     7  P::~P                        libp.so                    4 us  ok
+       200     2  flush                        server                     2 us  ok
+       200     8  +0x20                        libq.so                    1 us  ok
+       200     1  +0x40                        libstdc++.so.6             1 us  ok
+       202     1  boom                         crasher                    1 us  signal 11
+
+failures
+       202     1  boom                         crasher              signal 11
+TABLE
+}
+
+@test "--format=chrome: the Chrome Trace Event format, one X event per handler run, a track per process" {
+	tree_trace >"$BATS_TEST_TMPDIR/trace.jsonl"
+	known_trace >>"$BATS_TEST_TMPDIR/trace.jsonl"
+	run shim --report="$BATS_TEST_TMPDIR/trace.jsonl" --format=chrome
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/chrome.json"
+	python3 -m json.tool "$BATS_TEST_TMPDIR/chrome.json" >/dev/null
+	python3 - "$BATS_TEST_TMPDIR/trace.jsonl" "$BATS_TEST_TMPDIR/chrome.json" <<'PY'
+import json, sys
+trace = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+events = json.load(open(sys.argv[2]))["traceEvents"]
+runs = [e for e in trace if e["event"] == "run"]
+# a done without a run (known_trace's 101) is a handler that ran too
+runs += [e for e in trace if e["event"] == "done" and e["outcome"] != "skipped"
+         and not any(r["pid"] == e["pid"] and r["seq"] == e["seq"] for r in runs)]
+slices = [e for e in events if e["ph"] == "X"]
+assert len(slices) == len(runs), (len(slices), len(runs))
+for e in slices:
+    for key in ("name", "ts", "dur", "pid", "tid"):
+        assert key in e, (key, e)
+    assert isinstance(e["ts"], int) and isinstance(e["dur"], int) and e["dur"] >= 0, e
+    assert {"seq", "flavour", "outcome"} <= set(e["args"]), e
+names = {e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "process_name"}
+assert names == {"./server (pid 200)", "./worker (pid 201)", "./crasher (pid 202)", "./lost (pid 203)",
+                 "./app (pid 100)", "/usr/bin/helper (pid 101)"}, names
+assert any(e["ph"] == "X" and e["name"] == "libq.so+0x20" and e["args"]["seq"] == 8 for e in events)
+assert any(e["ph"] == "i" and e["cat"] == "register" and e["name"] == "register save_state" for e in events)
+assert any(e["ph"] == "i" and e["cat"] == "failure" and e["pid"] == 202 for e in events)
+PY
+}
+
+@test "--format: text is the tables, anything else one line and status 2, and only with --report" {
+	known_trace >"$BATS_TEST_TMPDIR/trace.jsonl"
+	run shim --format=text --report="$BATS_TEST_TMPDIR/trace.jsonl"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "process tree (pid program: how it exited; how it ended)" ]
+	run shim --report="$BATS_TEST_TMPDIR/trace.jsonl" --format=svg
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --format='svg': expected text or chrome" ]
+	run shim --format=chrome -- true
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --format='chrome': only with --report=FILE" ]
+}
+
+@test "a trace that marks the exit's phases (phase events) shows them as sections" {
+	cat >"$BATS_TEST_TMPDIR/trace.jsonl" <<'JSONL'
+{"pid":300,"event":"init","t_us":1,"ppid":1,"program":"./p"}
+{"pid":300,"event":"exit","t_us":2,"status":0,"how":"exit()"}
+{"pid":300,"event":"phase","t_us":3,"phase":"program"}
+{"pid":300,"event":"done","t_us":4,"seq":3,"flavour":"atexit","symbol":"mine","library":"/p","offset":"0x1","duration_us":1,"outcome":"ok"}
+{"pid":300,"event":"phase","t_us":5,"phase":"destructors"}
+{"pid":300,"event":"phase","t_us":6,"phase":"constructors"}
+{"pid":300,"event":"done","t_us":7,"seq":1,"flavour":"__cxa_atexit","symbol":"theirs","library":"/l.so","offset":"0x2","duration_us":1,"outcome":"ok","early":true}
+{"pid":300,"event":"final","t_us":8,"status":0}
+JSONL
+	run shim --report="$BATS_TEST_TMPDIR/trace.jsonl"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -qx '    exit: exit(), status 0: no handler ran'
+	printf '%s\n' "$output" | grep -qx "    exit, phase 1: the program's handlers"
+	printf '%s\n' "$output" | grep -qx '    exit, phase 2: library destructors (_dl_fini), with the handlers of their libraries: no handler ran'
+	printf '%s\n' "$output" | grep -qx '    exit, phase 3: what library constructors registered'
+	printf '%s\n' "$output" | grep -q '^        1     1  theirs '
 }

@@ -18,5 +18,5 @@ load helper
 	printf '%s\n' "$output" | grep -qx 'log flushed'
 	run shim --report="$BATS_TEST_TMPDIR/trace.jsonl"
 	# at least the limit; how much longer depends on how busy the machine is
-	printf '%s\n' "$output" | grep -q '^  *[0-9]*  *+0x[0-9a-f]*  *cxx_hang  *__cxa_atexit  *[1-9][0-9]\{6,\} us  timeout 124$'
+	printf '%s\n' "$output" | grep -q '^  *[0-9]*  *[0-9]*  *+0x[0-9a-f]*  *cxx_hang  *__cxa_atexit  *[1-9][0-9]\{6,\} us  timeout 124$'
 }
