@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "environment.h"
+#include "symbolizer.h"
 #include "trace_report.h"
 
 #define LIBRARY_NAME "libatexit-shim.so"
@@ -42,6 +43,7 @@ static const char usage[] =
 	"  --timeout=SECONDS    abandon a handler that runs longer than this\n"
 	"  --follow             every descendant process is a root of its own\n"
 	"  --report=FILE        show a JSON trace (of one process or a tree) as tables, and exit\n"
+	"  --symbolize          name addresses: \"PATH 0xOFFSET\" lines on stdin, one answer a line, and exit\n"
 	"  --print-env          print the environment that would be set, and exit\n"
 	"  --lib                print the path of the preload library, and exit\n"
 	"  --help, --version\n"
@@ -216,7 +218,7 @@ static void parse(int argc, char **argv, struct options *o)
 {
 	enum {
 		OPT_RUN = 256, OPT_FN, OPT_SKIP, OPT_TRACE, OPT_JSON, OPT_SIGNALS, OPT_TIMEOUT,
-		OPT_FOLLOW, OPT_PRINT_ENV, OPT_LIB, OPT_HELP, OPT_VERSION, OPT_REPORT,
+		OPT_FOLLOW, OPT_PRINT_ENV, OPT_LIB, OPT_HELP, OPT_VERSION, OPT_REPORT, OPT_SYMBOLIZE,
 	};
 	static const struct option longs[] = {
 		{ "run", required_argument, NULL, OPT_RUN },
@@ -229,6 +231,7 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "print-env", no_argument, NULL, OPT_PRINT_ENV },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "symbolize", no_argument, NULL, OPT_SYMBOLIZE },
 		{ "lib", no_argument, NULL, OPT_LIB },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -285,6 +288,8 @@ static void parse(int argc, char **argv, struct options *o)
 			exit(0);
 		case OPT_REPORT:
 			exit(trace_report(value, stdout) == 0 ? 0 : 2);
+		case OPT_SYMBOLIZE:
+			exit(symbolizer_stream(stdin, stdout));
 		case OPT_HELP:
 			fputs(usage, stdout);
 			exit(0);
