@@ -170,6 +170,12 @@ const char *symbolizer_lookup(struct symbolizer *s, const char *path, uint64_t o
 	const char *name = dwfl_module_addrinfo(o->module, address, &from_start, &sym, NULL, NULL, NULL);
 	if (name != NULL && name[0] == '\0')
 		name = NULL;
+	/* a versioned symbol (__libc_start_main@@GLIBC_2.34) by its name, as addr2line gives it */
+	char unversioned[1024];
+	if (name != NULL && strchr(name, '@') != NULL && strchr(name, '@') != name) {
+		snprintf(unversioned, sizeof unversioned, "%.*s", (int)(strchr(name, '@') - name), name);
+		name = unversioned;
+	}
 	if (name == NULL)
 		name = dwarf_function(o->module, address);
 	if (demangle(s, name))

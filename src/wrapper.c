@@ -341,6 +341,10 @@ static void set_environment(const struct options *o, const char *library)
 	if (o->follow)
 		setenv("ATEXIT_SHIM_FOLLOW", "1", 1);
 	set_root_pid(o->print_env);
+	/* The library names a failed handler with atexit-shim --symbolize: this command. */
+	char self[PATH_MAX];
+	if (getenv("ATEXIT_SHIM_SYMBOLIZER") == NULL && realpath("/proc/self/exe", self) != NULL)
+		setenv("ATEXIT_SHIM_SYMBOLIZER", self, 1);
 
 	const char *preload = getenv("LD_PRELOAD");
 	if (preload == NULL || *preload == '\0') {

@@ -58,3 +58,54 @@ $(prog) 12"
 	run "$WRAPPER" --symbolize <<<"$BATS_TEST_TMPDIR/with space $a"
 	[[ "$output" == "save_state() ("* ]]
 }
+
+# The fixture under the wrapper (which names itself in ATEXIT_SHIM_SYMBOLIZER);
+# its stderr in $BATS_TEST_TMPDIR/err.
+crash_under_wrapper()
+{
+	(cd "$BATS_TEST_TMPDIR" && "$@" "$(prog)" "$CRASH_IN" >out 2>err) || true
+}
+
+@test "a crashing atexit handler is named as addr2line -C -f names it, with file:line" {
+	CRASH_IN=save crash_under_wrapper "$WRAPPER"
+	local a
+	a=$(address_of 'save_state()')
+	grep -qF "atexit-shim: exit handler $(addr2line_says "$a") in $(prog)+$a (atexit, registration " \
+		"$BATS_TEST_TMPDIR/err"
+	# the backtrace, named, from the fault: the shim's own frames left out
+	grep -q '^    #0 ' "$BATS_TEST_TMPDIR/err"
+	grep -q '^    #[0-9]* save_state() (.*cxx_crash.cc:[0-9]*) in ' "$BATS_TEST_TMPDIR/err"
+	! grep -q 'libatexit-shim' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "a crashing static object's destructor is named demangled, with file:line" {
+	CRASH_IN=obj crash_under_wrapper "$WRAPPER"
+	local d
+	d=$(address_of 'Obj::~Obj()')
+	grep -qF "atexit-shim: exit handler $(addr2line_says "$d") in $(prog)+$d (__cxa_atexit, registration " \
+		"$BATS_TEST_TMPDIR/err"
+	grep -q 'state saved' "$BATS_TEST_TMPDIR/out" # the others still ran
+}
+
+@test "without a symbolizer (LD_PRELOAD by hand, or a missing one): the raw form" {
+	local d
+	d=$(address_of 'Obj::~Obj()')
+	for how in by_hand missing; do
+		if [ $how = by_hand ]; then
+			CRASH_IN=obj crash_under_wrapper env LD_PRELOAD="$SHIM_LIB"
+		else
+			CRASH_IN=obj crash_under_wrapper env ATEXIT_SHIM_SYMBOLIZER=/nonexistent/atexit-shim "$WRAPPER"
+		fi
+		grep -qF "atexit-shim: exit handler $(prog)+$d (__cxa_atexit, registration " "$BATS_TEST_TMPDIR/err"
+		[ "$(grep -c '^[./].*\[0x[0-9a-f]*\]$' "$BATS_TEST_TMPDIR/err")" -ge 3 ]
+		! grep -q '^    #' "$BATS_TEST_TMPDIR/err"
+		grep -q 'state saved' "$BATS_TEST_TMPDIR/out"
+	done
+}
+
+@test "the wrapper names itself as the symbolizer in ATEXIT_SHIM_SYMBOLIZER" {
+	run "$WRAPPER" --print-env
+	[[ "$output" == *"export ATEXIT_SHIM_SYMBOLIZER='$(readlink -f "$WRAPPER")'"* ]]
+	run "$WRAPPER" -- env
+	[[ "$output" == *"ATEXIT_SHIM_SYMBOLIZER=$(readlink -f "$WRAPPER")"* ]]
+}
