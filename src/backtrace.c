@@ -14,6 +14,7 @@
 
 #include "loaded_symbol.h"
 #include "report.h"
+#include "symbolize_client.h"
 
 #define UNWINDER "libgcc_s.so.1"
 
@@ -68,16 +69,29 @@ static _Unwind_Reason_Code collect(struct _Unwind_Context *context, void *data)
 	return f->count < 64 ? _URC_NO_REASON : _URC_END_OF_STACK;
 }
 
-void backtrace_write(const void *from)
+static void no_unwinder(void)
+{
+	struct line l = { 0 };
+	line_add(&l, "    (no backtrace: " UNWINDER " was not loaded, and loading it while other threads "
+	             "run could wait for one in dlclose)");
+	line_write(&l, STDERR_FILENO);
+}
+
+/* Whether address is in the shim's own code. */
+static bool in_shim(const void *address)
+{
+	Dl_info ours, theirs;
+	return dladdr((const void *)in_shim, &ours) != 0 && dladdr(address, &theirs) != 0 &&
+	       theirs.dli_fbase == ours.dli_fbase;
+}
+
+/* The stack from `from` (if it is on it), without the shim's frames;
+ * false if there is no unwinder. */
+static bool collect_from(const void *from, void **out, int *count)
 {
 	unwind_walk_fn *unwind = atomic_load(&walk);
-	if (unwind == NULL) {
-		struct line l = { 0 };
-		line_add(&l, "    (no backtrace: " UNWINDER " was not loaded, and loading it while other threads "
-		             "run could wait for one in dlclose)");
-		line_write(&l, STDERR_FILENO);
-		return;
-	}
+	if (unwind == NULL)
+		return false;
 	struct frames f = { .count = 0 };
 	unwind(collect, &f);
 	int first = 0;
@@ -88,5 +102,60 @@ void backtrace_write(const void *from)
 			break;
 		}
 	}
-	backtrace_symbols_fd(f.address + first, f.count - first, STDERR_FILENO);
+	*count = 0;
+	for (int i = first; i < f.count; i++)
+		if (!in_shim(f.address[i]))
+			out[(*count)++] = f.address[i];
+	return true;
+}
+
+void backtrace_name(const void *from, const void *handler, struct named_backtrace *t)
+{
+	t->named = false;
+	if (!collect_from(from, t->address, &t->count))
+		t->count = -1;
+	struct symbolize_request requests[65];
+	struct symbol s;
+	symbol_of(handler, &s);
+	requests[0] = (struct symbolize_request){ s.library, s.offset };
+	for (int i = 0; i < t->count; i++) {
+		symbol_of(t->address[i], &s);
+		/* a return address (every frame but the fault's) names the call: one byte back */
+		uintptr_t back = i > 0 && s.offset > 0 ? 1 : 0;
+		requests[1 + i] = (struct symbolize_request){ s.library, s.offset - back };
+	}
+	size_t n = 1 + (t->count > 0 ? (size_t)t->count : 0);
+	t->named = symbolize_client_ask(requests, n, t->names);
+}
+
+void backtrace_write_named(struct named_backtrace *t)
+{
+	if (t->count < 0) {
+		no_unwinder();
+	} else if (!t->named) {
+		backtrace_symbols_fd(t->address, t->count, STDERR_FILENO);
+	} else {
+		/* "    #N NAME (FILE:LINE) in LIBRARY+0xOFFSET", as the report's line names the handler */
+		for (int i = 0; i < t->count; i++) {
+			struct line l = { 0 };
+			struct symbol s;
+			symbol_of(t->address[i], &s);
+			line_add(&l, "    #");
+			line_add_decimal(&l, i);
+			line_add(&l, " ");
+			if (t->names[1 + i] != NULL) {
+				line_add_escaped(&l, t->names[1 + i]);
+				line_add(&l, " in ");
+			}
+			if (s.library != NULL) {
+				line_add_escaped(&l, s.library);
+				line_add(&l, "+");
+			}
+			line_add_hex(&l, s.offset);
+			line_write(&l, STDERR_FILENO);
+		}
+	}
+	if (t->named)
+		symbolize_client_done();
+	t->named = false;
 }

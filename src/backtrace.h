@@ -12,12 +12,28 @@
 #ifndef ATEXIT_SHIM_BACKTRACE_H
 #define ATEXIT_SHIM_BACKTRACE_H
 
+#include <stdbool.h>
+
 /* Before a pass of handlers that may fail: cheap once it has succeeded. */
 void backtrace_prepare(void);
 
-/* Writes the calling thread's stack, one frame a line, to stderr, from the
- * frame at address from if it is on the stack (a signal's faulting
- * instruction), else all of it.  Async-signal-safe once prepared. */
-void backtrace_write(const void *from);
+/* A failed handler's report, async-signal-safe once prepared: the calling
+ * thread's stack, one frame a line on stderr, from the frame at address from
+ * if it is on the stack (a signal's faulting instruction), without the
+ * shim's own frames (those of libatexit-shim.so: the runner above the
+ * handler, the signal handling below the fault), and names for the handler
+ * and each frame from the external symbolizer (symbolize_client.h) when it
+ * answers.  In the signal handler, in this order:
+ *   backtrace_name(from, handler's address, &t);
+ *   the report's line, naming the handler t.names[0] (NULL: as today);
+ *   backtrace_write_named(&t): the frames, then the names are released. */
+struct named_backtrace {
+	void *address[64];
+	int count;      /* -1: no unwinder (backtrace_write_named says why) */
+	bool named;     /* the symbolizer answered */
+	const char *names[65]; /* [0] the handler, [1 + i] frame i; NULL: unknown */
+};
+void backtrace_name(const void *from, const void *handler, struct named_backtrace *t);
+void backtrace_write_named(struct named_backtrace *t);
 
 #endif

@@ -14,7 +14,7 @@
 const char *const config_variables[] = {
 	"ATEXIT_SHIM_HANDLERS", "ATEXIT_SHIM_TRACE", "ATEXIT_SHIM_TRACE_FORMAT",
 	"ATEXIT_SHIM_SIGNALS",  "ATEXIT_SHIM_TIMEOUT", "ATEXIT_SHIM_SKIP",
-	"ATEXIT_SHIM_FOLLOW",   "ATEXIT_SHIM_ROOT_PID", NULL,
+	"ATEXIT_SHIM_FOLLOW",   "ATEXIT_SHIM_ROOT_PID", "ATEXIT_SHIM_SYMBOLIZER", NULL,
 };
 
 void config_quote(char *out, size_t size, const char *value, size_t len)

@@ -202,8 +202,15 @@ void symbol_of(const void *address, struct symbol *out)
 
 void line_add_handler(struct line *l, const struct handler *h)
 {
+	line_add_handler_named(l, h, NULL);
+}
+
+void line_add_handler_named(struct line *l, const struct handler *h, const char *name)
+{
 	struct symbol s;
 	symbol_of((const void *)h->fn, &s);
+	if (name != NULL)
+		s.name = name;
 	if (s.library != NULL) {
 		if (s.name != NULL) {
 			line_add_escaped(l, s.name);

@@ -44,6 +44,9 @@ void symbol_of(const void *address, struct symbol *out);
 /* "symbol in library+0xoffset (flavour, registration N)", the symbol from
  * dladdr when one starts exactly at the handler; else without it. */
 void line_add_handler(struct line *l, const struct handler *h);
+/* The same with name (the symbolizer's, at a failure) in place of dladdr's
+ * exported symbol; NULL: as line_add_handler. */
+void line_add_handler_named(struct line *l, const struct handler *h, const char *name);
 
 
 #endif

@@ -168,13 +168,15 @@ static bool crashed(int sig, const siginfo_t *info, const void *where)
 	if (sig == watchdog_signal()) {
 		if (!watchdog_expired())
 			return true; /* late, from a handler that has finished: nothing to do */
+		struct named_backtrace trace;
+		backtrace_name(where, (const void *)run->handler->fn, &trace);
 		line_add(&line, "exit handler ");
-		line_add_handler(&line, run->handler);
+		line_add_handler_named(&line, run->handler, trace.names[0]);
 		line_add(&line, " ran longer than ");
 		line_add_duration(&line, watchdog_limit());
 		line_add(&line, " and was abandoned; the other handlers still run. It was here:");
 		line_write(&line, STDERR_FILENO);
-		backtrace_write(where);
+		backtrace_write_named(&trace);
 		if (run->status == &exiting.status)
 			exiting.status = 124;
 		fail(run, FAILURE_EXIT, 124, "timeout", "timeout");
@@ -188,15 +190,17 @@ static bool crashed(int sig, const siginfo_t *info, const void *where)
 		if (trace_on())
 			trace_done(run->handler, run->started_us, "unmapped", 0);
 	} else {
+		struct named_backtrace trace;
+		backtrace_name(where, (const void *)run->handler->fn, &trace);
 		line_add(&line, "exit handler ");
-		line_add_handler(&line, run->handler);
+		line_add_handler_named(&line, run->handler, trace.names[0]);
 		line_add(&line, " was killed by SIG");
 		line_add(&line, signal_name(sig));
 		line_add(&line, " (");
 		line_add(&line, signal_description(sig));
 		line_add(&line, "); the other handlers still run. Backtrace:");
 		line_write(&line, STDERR_FILENO);
-		backtrace_write(where);
+		backtrace_write_named(&trace);
 		char what[16] = "SIG";
 		line_copy(what + 3, signal_name(sig), sizeof what - 3);
 		fail(run, FAILURE_SIGNAL, sig, what, "signal");

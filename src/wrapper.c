@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "environment.h"
+#include "symbolizer.h"
 #include "trace_report.h"
 
 #define LIBRARY_NAME "libatexit-shim.so"
@@ -43,6 +44,7 @@ static const char usage[] =
 	"  --follow             every descendant process is a root of its own\n"
 	"  --report=FILE        show a JSON trace (of one process or a tree) as tables, and exit\n"
 	"  --format=FORMAT      with --report: text (the tables, the default) or chrome (a timeline)\n"
+	"  --symbolize          name addresses: \"PATH 0xOFFSET\" lines on stdin, one answer a line, and exit\n"
 	"  --print-env          print the environment that would be set, and exit\n"
 	"  --lib                print the path of the preload library, and exit\n"
 	"  --help, --version\n"
@@ -219,7 +221,7 @@ static void parse(int argc, char **argv, struct options *o)
 	enum {
 		OPT_RUN = 256, OPT_FN, OPT_SKIP, OPT_TRACE, OPT_JSON, OPT_SIGNALS, OPT_TIMEOUT,
 		OPT_FOLLOW, OPT_PRINT_ENV, OPT_LIB, OPT_HELP, OPT_VERSION, OPT_REPORT,
-		OPT_FORMAT,
+		OPT_FORMAT, OPT_SYMBOLIZE,
 	};
 	static const struct option longs[] = {
 		{ "run", required_argument, NULL, OPT_RUN },
@@ -233,6 +235,7 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "print-env", no_argument, NULL, OPT_PRINT_ENV },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "symbolize", no_argument, NULL, OPT_SYMBOLIZE },
 		{ "lib", no_argument, NULL, OPT_LIB },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -295,6 +298,8 @@ static void parse(int argc, char **argv, struct options *o)
 				fail(2, "--format='%s': expected text or chrome", value);
 			o->format = value;
 			break;
+		case OPT_SYMBOLIZE:
+			exit(symbolizer_stream(stdin, stdout));
 		case OPT_HELP:
 			fputs(usage, stdout);
 			exit(0);
@@ -351,6 +356,10 @@ static void set_environment(const struct options *o, const char *library)
 	if (o->follow)
 		setenv("ATEXIT_SHIM_FOLLOW", "1", 1);
 	set_root_pid(o->print_env);
+	/* The library names a failed handler with atexit-shim --symbolize: this command. */
+	char self[PATH_MAX];
+	if (getenv("ATEXIT_SHIM_SYMBOLIZER") == NULL && realpath("/proc/self/exe", self) != NULL)
+		setenv("ATEXIT_SHIM_SYMBOLIZER", self, 1);
 
 	const char *preload = getenv("LD_PRELOAD");
 	if (preload == NULL || *preload == '\0') {

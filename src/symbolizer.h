@@ -1,0 +1,36 @@
+/* Names for addresses, offline, in the wrapper only (never in the preloaded
+ * library): given an ELF file and an offset from its load base -- what the
+ * reports and traces carry (src/report.h, struct symbol) -- the function or
+ * data object there, as addr2line -C -f and nm -C name it, and the source
+ * file and line where debug information says.  With elfutils' libdwfl.
+ *
+ * The names come from the ELF symbol tables (.dynsym and .symtab, in the file
+ * or its separate debug file), else from DWARF (a subprogram's DIE); C++
+ * names are demangled with libstdc++'s __cxa_demangle when that library can
+ * be loaded, else left as they are. */
+#ifndef ATEXIT_SHIM_SYMBOLIZER_H
+#define ATEXIT_SHIM_SYMBOLIZER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct symbolizer;
+
+struct symbolizer *symbolizer_new(void);
+void symbolizer_free(struct symbolizer *s);
+
+/* One answer, in the --symbolize format, without a newline:
+ *   "FUNCTION (FILE:LINE)"  name and source position known
+ *   "FUNCTION"              name only
+ *   "?"                     nothing known (no such file, not ELF, no symbol)
+ * FUNCTION is a function's or a data object's name, demangled.  The result
+ * is valid until the next call. */
+const char *symbolizer_lookup(struct symbolizer *s, const char *path, uint64_t offset);
+
+/* atexit-shim --symbolize: lines "PATH OFFSET" (OFFSET in hex, 0x...; the
+ * path is everything before the last space) from in, one answer a line to
+ * out, flushed after each so that a pipe's reader can go line by line.  A
+ * line that does not parse gets "?".  Returns 0, or 2 if out failed. */
+int symbolizer_stream(FILE *in, FILE *out);
+
+#endif
