@@ -8,6 +8,7 @@
 #include "libc.h"
 #include "registry.h"
 #include "runner.h"
+#include "trace.h"
 
 static rtld_fini_fn *loader_fini;     /* _dl_fini */
 static uint64_t program_first_seq;    /* registered from here on: the program's */
@@ -24,7 +25,7 @@ static int status_after_program;      /* and left this status */
  * glibc_status: what glibc's own exit is about to end the process with. */
 static void finish(int status, int glibc_status)
 {
-	int final = runner_run_exit(status, 0);
+	int final = runner_run_exit(status, 0, "constructors");
 	registry_seal(&shim_registry);
 	runner_finish_exit(final);
 	if (final != glibc_status)
@@ -37,8 +38,11 @@ static void exit_sequence(void *unused, int status)
 {
 	(void)unused;
 	started = true;
-	int now = runner_run_exit(program_done ? status_after_program : status, program_first_seq);
+	int now = program_done ? runner_run_exit(status_after_program, program_first_seq, NULL)
+	                       : runner_run_exit(status, program_first_seq, "program");
 	if (loader_fini != NULL) {
+		if (trace_on())
+			trace_phase("destructors");
 		runner_libraries_finalizing(true);
 		loader_fini();
 		runner_libraries_finalizing(false);
@@ -63,7 +67,7 @@ static void program_handlers_then_fini(void *unused, int status)
 {
 	(void)unused;
 	started = true;
-	status_after_program = runner_run_exit(status, program_first_seq);
+	status_after_program = runner_run_exit(status, program_first_seq, "program");
 	program_done = true;
 	program_fini();
 }

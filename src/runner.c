@@ -315,10 +315,12 @@ static void pop_pass(struct run *run, uint64_t min_seq, int *status, struct fail
 	end_pass(run);
 }
 
-int runner_run_exit(int status, uint64_t min_seq)
+int runner_run_exit(int status, uint64_t min_seq, const char *phase)
 {
 	/* From glibc's own exit: main returned (or error(), errx()...) */
 	enter_exit(status, "return from main");
+	if (phase != NULL && trace_on())
+		trace_phase(phase);
 	struct run run;
 	pop_pass(&run, min_seq, &exiting.status, &exiting.failure);
 	return exiting.status;

@@ -28,8 +28,9 @@ void runner_enter_exit(int status);
 
 /* Runs, as exit(status) would, every handler registered with seq >= min_seq.
  * Returns the status the process is now to end with: a handler may have
- * called exit() with another. */
-int runner_run_exit(int status, uint64_t min_seq);
+ * called exit() with another.  phase: which part of the exit this is, for
+ * the trace ("program", "constructors"), or NULL. */
+int runner_run_exit(int status, uint64_t min_seq, const char *phase);
 
 /* The exit sequence is over: re-raises a saved crash by dying of its signal
  * (stdio flushed first); returns if there is none, the process then to end

@@ -430,6 +430,14 @@ void trace_finalize(const void *dso)
 	end(&l);
 }
 
+void trace_phase(const char *phase)
+{
+	struct line l;
+	begin(&l, "phase");
+	field_string(&l, "phase", phase);
+	end(&l);
+}
+
 void trace_final(const char *how, int value)
 {
 	struct line l;

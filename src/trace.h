@@ -39,6 +39,9 @@ void trace_run(const struct handler *h);
 void trace_done(const struct handler *h, uint64_t started_us, const char *outcome, int value);
 void trace_error(const char *what);
 void trace_finalize(const void *dso);
+/* The exit's parts: "program" (its handlers), "destructors" (the loader's
+ * _dl_fini), "constructors" (what library constructors registered). */
+void trace_phase(const char *phase);
 void trace_final(const char *how, int value);
 void trace_quick_exit(int status);
 

@@ -237,3 +237,14 @@ JSONL
 	printf '%s\n' "$output" | grep -qx '    exit, phase 3: what library constructors registered'
 	printf '%s\n' "$output" | grep -q '^        1     1  theirs '
 }
+
+@test "a real exit's trace marks its phases: program handlers, library destructors, what constructors registered" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	env ATEXIT_SHIM_TRACE="$trace" ATEXIT_SHIM_TRACE_FORMAT=json LD_PRELOAD="$SHIM_LIB" "$FIXTURES/early_main" >/dev/null
+	run shim --report="$trace"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^    exit, phase [123]: ')" -eq 3 ]
+	# libearly's constructor registered seq 2 (on_exit, no handle): it runs in phase 3
+	printf '%s\n' "$output" | sed -n '/phase 3/,$p' | grep -q '^        1     2  .*libearly.so  *on_exit'
+	printf '%s\n' "$output" | grep -vq 'its phases are not marked'
+}
