@@ -12,13 +12,13 @@ import json, sys
 need = {"init": ["program"], "register": ["seq", "flavour", "library", "offset"],
         "unregister": ["removed"], "exit": ["status", "how"], "run": ["seq", "flavour"],
         "done": ["seq", "duration_us", "outcome"], "error": ["error"], "finalize": ["library"],
-        "final": [], "quick_exit": ["status"]}
+        "final": [], "quick_exit": ["status"], "phase": ["phase"]}
 for number, line in enumerate(open(sys.argv[1]), 1):
     e = json.loads(line)
     for key in ["pid", "event", "t_us"] + need[e["event"]]:
         assert key in e, f"line {number}: {key} missing: {line}"
     assert isinstance(e["pid"], int) and isinstance(e["t_us"], int)
-    shown = {k: v for k, v in e.items() if k in ("seq", "flavour", "symbol", "status", "signal", "outcome", "how", "removed")}
+    shown = {k: v for k, v in e.items() if k in ("seq", "flavour", "symbol", "status", "signal", "outcome", "how", "removed", "phase")}
     print(e["event"], " ".join(f"{k}={v}" for k, v in shown.items()))
 PY
 }
@@ -30,10 +30,10 @@ PY
 	run json_events "$trace"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' 'init ' 'register seq=1 flavour=atexit symbol=exitprobe_exported' \
-		'register seq=2 flavour=on_exit' 'exit status=5 how=exit()' \
+		'register seq=2 flavour=on_exit' 'exit status=5 how=exit()' 'phase phase=program' \
 		'run seq=2 flavour=on_exit' 'done seq=2 flavour=on_exit outcome=ok' \
 		'run seq=1 flavour=atexit symbol=exitprobe_exported' 'done seq=1 flavour=atexit symbol=exitprobe_exported outcome=ok' \
-		'final status=5')" ]
+		'phase phase=destructors' 'phase phase=constructors' 'final status=5')" ]
 }
 
 @test "JSON: failures, unregister, a command, return from main" {
@@ -205,7 +205,7 @@ import codecs, json, sys
 codecs.register_error("bytes_as_latin1", lambda e: ("".join(map(chr, e.object[e.start:e.end])), e.end))
 path = bytes.fromhex(sys.argv[2]).decode("utf-8", "bytes_as_latin1")
 events = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8", newline="\n")]
-assert [e["event"] for e in events] == ["init", "register", "exit", "run", "done", "final"], events
+assert [e["event"] for e in events] == ["init", "register", "exit", "phase", "run", "done", "phase", "phase", "final"], events
 for e in events:
     for key in ("program", "library"):
         if key in e:
@@ -233,9 +233,9 @@ PY
 	mkdir "$dir" && cp "$FIXTURES/exitprobe" "$dir/"$'exit\nprobe'
 	run shim --trace="$trace" --run=$'true #\r\x7f' -- "$dir/"$'exit\nprobe' exported on_exit=a exit=0
 	[ "$status" -eq 0 ]
-	# init; 3 registrations; exit; one line for each of the 3 handlers; final
-	[ "$(wc -l <"$trace")" -eq 9 ]
-	[ "$(grep -c '^atexit-shim\[[0-9]*\] [0-9]*\.[0-9]\{6\} [a-z_]* ' "$trace")" -eq 9 ]
+	# init; 3 registrations; exit; 3 phases; one line for each of the 3 handlers; final
+	[ "$(wc -l <"$trace")" -eq 12 ]
+	[ "$(grep -c '^atexit-shim\[[0-9]*\] [0-9]*\.[0-9]\{6\} [a-z_]* ' "$trace")" -eq 12 ]
 	grep -qF ' init ppid=' "$trace"
 	grep -q ' program=.*/new\\nline\\tand\\x1besc/exit\\nprobe$' "$trace"
 	# the library by its base name
