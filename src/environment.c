@@ -10,13 +10,20 @@ extern char **environ;
 
 #define PREFIX "ATEXIT_SHIM_"
 
-/* A plain loop: this runs at every start-up (see environment_setting). */
-static bool is_setting(const char *entry)
+/* Plain loops, here and in what runs at every start-up: each libc function
+ * a process calls for the first time costs it a symbol binding (~700
+ * instructions); see environment_setting. */
+static bool begins(const char *s, const char *prefix)
 {
-	for (const char *p = PREFIX; *p != '\0'; p++, entry++)
-		if (*entry != *p)
+	for (; *prefix != '\0'; prefix++, s++)
+		if (*s != *prefix)
 			return false;
 	return true;
+}
+
+static bool is_setting(const char *entry)
+{
+	return begins(entry, PREFIX);
 }
 
 void environment_find_settings(struct shim_variables *found)
@@ -57,14 +64,14 @@ void environment_set_root_pid(long pid)
 
 	size_t count = 0;
 	for (char **e = environ; e != NULL && e[count] != NULL; count++)
-		if (strncmp(e[count], entry, sizeof "ATEXIT_SHIM_ROOT_PID=" - 1) == 0)
+		if (begins(e[count], "ATEXIT_SHIM_ROOT_PID="))
 			return (void)(e[count] = entry);
 	if (count + 2 > sizeof grown / sizeof grown[0]) {
 		setenv("ATEXIT_SHIM_ROOT_PID", entry + sizeof "ATEXIT_SHIM_ROOT_PID=" - 1, 1);
 		return;
 	}
-	if (count > 0)
-		memcpy(grown, environ, count * sizeof *grown);
+	for (size_t i = 0; i < count; i++)
+		grown[i] = environ[i];
 	grown[count] = entry;
 	grown[count + 1] = NULL;
 	environ = grown; /* setenv and unsetenv manage an environ they did not allocate */

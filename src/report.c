@@ -8,7 +8,21 @@
 #include <string.h>
 #include <unistd.h>
 
-extern char *program_invocation_name;
+/* The program's name as it was run (argv[0]), for the main program, which
+ * dladdr names "".  Given by the constructor rather than imported from
+ * glibc's program_invocation_name: a data import costs every process a
+ * symbol lookup at load. */
+static const char *program_name;
+
+void report_name_program(const char *name)
+{
+	program_name = name;
+}
+
+const char *report_program(void)
+{
+	return program_name;
+}
 
 void line_add(struct line *l, const char *s)
 {
@@ -187,7 +201,7 @@ void symbol_of(const void *address, struct symbol *out)
 	Dl_info info;
 	if (dladdr(address, &info) != 0) {
 		out->library = info.dli_fname != NULL && info.dli_fname[0] != '\0' ? info.dli_fname
-		                                                                   : program_invocation_name;
+		                                                                   : program_name;
 		out->offset = (uintptr_t)address - (uintptr_t)info.dli_fbase;
 		/* dladdr names the nearest exported symbol below: only an exact hit is this one */
 		if (info.dli_sname != NULL && info.dli_saddr == address)

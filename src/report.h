@@ -31,6 +31,10 @@ void line_write(struct line *l, int fd);
 
 const char *flavour_name(enum flavour flavour);
 
+/* The program's name (argv[0]), given at start-up; NULL until then. */
+void report_name_program(const char *name);
+const char *report_program(void);
+
 /* What a handler's address is, for people: the one rule every report, trace
  * event and ATEXIT_SHIM_SKIP match uses.  Resolved with dladdr once per
  * address (a small cache), lock-free, so that a signal handler may ask too. */

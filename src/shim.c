@@ -79,8 +79,10 @@ extern int __register_atfork(void (*prepare)(void), void (*parent)(void), void (
                              void *dso_handle);
 extern void *__dso_handle __attribute__((visibility("hidden"))); /* its own address */
 
-__attribute__((constructor)) static void shim_start(void)
+/* glibc calls a library's constructors with main's arguments. */
+__attribute__((constructor)) static void shim_start(int argc, char **argv)
 {
+	report_name_program(argc > 0 ? argv[0] : NULL);
 	__register_atfork(fork_prepare, fork_parent, fork_child, __dso_handle);
 	struct shim_variables found;
 	environment_find_settings(&found);

@@ -15,7 +15,6 @@
 #include "own_fd.h"
 #include "report.h"
 
-extern char *program_invocation_name; /* the init event's "program" */
 
 static struct {
 	bool on;
@@ -335,7 +334,7 @@ bool trace_start(const char *where, enum trace_format format)
 	struct line l;
 	begin(&l, "init");
 	field_number(&l, "ppid", (long long)getppid());
-	field_string(&l, "program", program_invocation_name);
+	field_string(&l, "program", report_program());
 	end(&l);
 	errno = saved_errno;
 	return true;
