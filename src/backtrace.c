@@ -35,10 +35,17 @@ static bool find_unwinder(void)
 	return true;
 }
 
-/* /proc/PID/task counts each thread as a link (the kernel's rule since
- * 2.6): ".", "..", and one per thread.  Unknown (no /proc): not alone. */
+/* Whether no other thread can hold the loader's lock.  glibc 2.32 and later
+ * say so themselves: __libc_single_threaded stays true until a thread is
+ * created (it is also right under qemu-user, whose own threads share the
+ * process).  Before 2.32, /proc/PID/task counts each thread as a link (the
+ * kernel's rule since 2.6): ".", "..", and one per thread.  Unknown (no
+ * /proc): not alone. */
 static bool only_thread(void)
 {
+	const char *single = loaded_symbol_in("libc.so.6", "__libc_single_threaded");
+	if (single != NULL)
+		return *single != 0;
 	struct statx st;
 	return syscall(SYS_statx, AT_FDCWD, "/proc/self/task", 0, STATX_NLINK, &st) == 0 &&
 	       st.stx_nlink == 3;

@@ -84,12 +84,13 @@ static uint32_t gnu_hash(const char *s)
 	return h;
 }
 
-/* A defined function, in its default version (not a hidden, older one).
- * (ELF64_ST_TYPE is ELF32_ST_TYPE: the same rule for both classes.) */
+/* A defined function or object, in its default version (not a hidden,
+ * older one).  (ELF64_ST_TYPE is ELF32_ST_TYPE: one rule for both classes.) */
 static bool is_it(const struct tables *t, uint32_t index, const char *name)
 {
 	const ElfW(Sym) *sym = &t->symbols[index];
-	return sym->st_shndx != SHN_UNDEF && ELF64_ST_TYPE(sym->st_info) == STT_FUNC &&
+	unsigned type = ELF64_ST_TYPE(sym->st_info);
+	return sym->st_shndx != SHN_UNDEF && (type == STT_FUNC || type == STT_OBJECT) &&
 	       (t->versions == NULL || (t->versions[index] & 0x8000) == 0) &&
 	       same(t->strings + sym->st_name, name);
 }

@@ -15,7 +15,8 @@
 #ifndef ATEXIT_SHIM_LOADED_SYMBOL_H
 #define ATEXIT_SHIM_LOADED_SYMBOL_H
 
-/* name in the loaded object that contains the address inside, or NULL. */
+/* name (a function, or an object) in the loaded object that contains the
+ * address inside, or NULL. */
 void *loaded_symbol_beside(const void *inside, const char *name);
 
 /* name in the first loaded object whose file's base name is file (e.g.
