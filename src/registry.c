@@ -20,7 +20,9 @@ static uintptr_t new_key(const struct registry *r)
 	if (bytes != NULL) {
 		uint64_t random[2]; /* copied: the kernel does not align them (found by UBSan) */
 		__builtin_memcpy(random, bytes, sizeof random);
-		return random[0] ^ registry_rotate_left(random[1], 32);
+		uint64_t mixed = random[0] ^ (random[1] << 32 | random[1] >> 32);
+		/* a 32-bit address space keeps both halves too */
+		return (uintptr_t)(sizeof(uintptr_t) < sizeof mixed ? mixed ^ mixed >> 32 : mixed);
 	}
 	return (uintptr_t)r ^ 0x9e3779b97f4a7c15u; /* no auxv: ASLR is all there is */
 }
