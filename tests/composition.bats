@@ -28,7 +28,11 @@ assert_composes()
 	export FAKETIME='@2020-02-29 12:00:00'
 	run assert_composes "$lib" bash -c 'date -u +%F; trap "echo trap" EXIT; exit 3'
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' 2020-02-29 trap 'status 3')" ]
+	# the date libfaketime gives alone (on i386, glibc's 64-bit time calls
+	# escape libfaketime 0.9.10: the real date), under the shim in both orders
+	local faked
+	faked=$(LD_PRELOAD=$lib date -u +%F)
+	[ "$output" = "$(printf '%s\n' "$faked" trap 'status 3')" ]
 	run assert_composes "$lib" "$FIXTURES/exitprobe" on_exit=a cxa=b/exit:4 print=main exit=0
 	[ "$output" = "$(printf '%s\n' main 'cxa b status=0' 'on_exit a status=4' 'status 4')" ]
 }
