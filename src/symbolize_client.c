@@ -97,16 +97,24 @@ static bool send_all(int fd, const char *p, size_t len, long long deadline)
 /* The child: its end of the socket as stdin and stdout, stderr to
  * /dev/null, no signal blocked, then the command.  Raw system calls only:
  * it is a copy of a process that may have crashed anywhere. */
+/* dup2 as every architecture has it: arm64 has only dup3, which refuses
+ * old == new. */
+static bool put(int old, int new)
+{
+	return old == new || syscall(SYS_dup3, old, new, 0) == new;
+}
+
 static _Noreturn void child(int end, const char *command, char **env)
 {
 	sigset_t none;
 	sigemptyset(&none);
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(long));
-	int null = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_WRONLY);
-	if (syscall(SYS_dup2, end, 0) == 0 && syscall(SYS_dup2, end, 1) == 1 &&
-	    (null < 0 || syscall(SYS_dup2, null, 2) == 2)) {
-		char *const argv[] = { (char *)command, (char *)"--symbolize", NULL };
-		syscall(SYS_execve, command, argv, env);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, _NSIG / 8); /* the kernel's set */
+	if (put(end, 0) && put(end, 1)) {
+		int null = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_WRONLY);
+		if (null < 0 || put(null, 2)) {
+			char *const argv[] = { (char *)command, (char *)"--symbolize", NULL };
+			syscall(SYS_execve, command, argv, env);
+		}
 	}
 	syscall(SYS_exit_group, 127);
 	__builtin_unreachable();
