@@ -33,6 +33,9 @@ assert_crash_caught()
 }
 
 @test "SIGFPE from a real integer division by zero: reported, the others run" {
+	case $(uname -m) in
+	aarch64 | arm*) skip "integer division by zero does not trap on ARM" ;;
+	esac
 	assert_crash_caught fpe 8 FPE
 }
 
@@ -59,7 +62,8 @@ assert_crash_caught()
 }
 
 @test "natively, the same crash ends the process at once" {
-	run "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:segv on_exit=c exit=3
+	# (stderr aside: an emulator may say something there as the process dies)
+	run bash -c 'exec "$0" on_exit=a on_exit=b/crash:segv on_exit=c exit=3 2>/dev/null' "$FIXTURES/exitprobe"
 	[ "$status" -eq 139 ]
 	[ "$output" = "$(printf '%s\n' 'on_exit c status=3' 'on_exit b status=3')" ]
 }
@@ -94,11 +98,11 @@ assert_crash_caught()
 }
 
 @test "three crashing handlers: three reports, each naming its handler" {
-	run ending_under_shim "$FIXTURES/exitprobe" on_exit=a/crash:segv cxa=b/crash:fpe api=c/crash:abort exit=0
+	run ending_under_shim "$FIXTURES/exitprobe" on_exit=a/crash:segv cxa=b/crash:bus api=c/crash:abort exit=0
 	[ "$output" = "signal 11" ]
 	[ "$(err_reports | grep -c '^atexit-shim: exit handler')" -eq 3 ]
 	err_reports | grep -q '(atexit_shim_register, registration 3) was killed by SIGABRT'
-	err_reports | grep -q '(__cxa_atexit, registration 2) was killed by SIGFPE'
+	err_reports | grep -q '(__cxa_atexit, registration 2) was killed by SIGBUS'
 	err_reports | grep -q '(on_exit, registration 1) was killed by SIGSEGV'
 }
 

@@ -13,6 +13,14 @@ if [ -z "${BATS_TEST_TMPDIR:-}" ]; then
 	teardown() { rm -rf "$BATS_TEST_TMPDIR"; }
 fi
 
+# scripts/check-release sets CHECK_RELEASE_EMULATOR (qemu-aarch64, qemu-i386)
+# when the programs run under qemu-user: what qemu cannot do is skipped there,
+# by name.
+skip_under_emulation()
+{
+	[ -z "${CHECK_RELEASE_EMULATOR:-}" ] || skip "$1 under $CHECK_RELEASE_EMULATOR"
+}
+
 # Runs "$@" once without and once with the shim preloaded, four times in all:
 # stdout and stderr to separate files (exact bytes per stream), then both to
 # one file (their interleaving).  $STDOUT, when set, replaces the separate

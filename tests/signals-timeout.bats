@@ -89,8 +89,10 @@ ending_with() { ending_under_shim env "$@"; }
 }
 
 @test "SIGNALS: real-time signals, by number up to SIGRTMAX and as RTMIN+n or RTMAX-n" {
-	local value sig
-	for value in RTMIN+1 SIGRTMAX-1 64 rtmin; do
+	local value sig values=(RTMIN+1 SIGRTMAX-1 64 rtmin)
+	# qemu-user keeps the highest real-time signals for itself
+	[ -z "${CHECK_RELEASE_EMULATOR:-}" ] || values=(RTMIN+1 rtmin)
+	for value in "${values[@]}"; do
 		sig=$value
 		[[ "$value" =~ ^[0-9]+$ ]] || sig=$(kill -l "${value#SIG}") # bash names them as glibc counts them
 		run ending_with ATEXIT_SHIM_SIGNALS="$value" "$FIXTURES/exitprobe" on_exit=a raise="$sig" exit=0
