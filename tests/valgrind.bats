@@ -7,6 +7,7 @@ load helper
 memcheck()
 {
 	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	skip_under_emulation "valgrind cannot run"
 	LD_PRELOAD=$SHIM_LIB valgrind -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/memcheck"
 }
@@ -38,6 +39,7 @@ memcheck()
 
 @test "memcheck: environment handlers, the C API's run, tracing" {
 	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	skip_under_emulation "valgrind cannot run"
 	# (no fn: entry: valgrind's launcher, a shell script, would resolve it too)
 	ATEXIT_SHIM_HANDLERS=$'cmd:true\ncmd:exit 0' ATEXIT_SHIM_TRACE="$BATS_TEST_TMPDIR/trace" \
 		ATEXIT_SHIM_TRACE_FORMAT=json run memcheck "$FIXTURES/exitprobe" api=a run on_exit=b/exit:3 exit=0
