@@ -224,9 +224,13 @@ long config_parse_pid(const char *value)
 		return 0;
 	long pid = 0;
 	const char *p = value;
-	for (; *p >= '0' && *p <= '9' && pid <= INT_MAX; p++)
-		pid = pid * 10 + (*p - '0');
-	return p != value && *p == '\0' && pid > 0 && pid <= INT_MAX ? pid : 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		int digit = *p - '0';
+		if (pid > (INT_MAX - digit) / 10) /* checked first: long may be int's size */
+			return 0;
+		pid = pid * 10 + digit;
+	}
+	return p != value && *p == '\0' && pid > 0 ? pid : 0;
 }
 
 static bool parse_pid(const char *value, long *out, char *problem, size_t size)
