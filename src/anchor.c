@@ -1,4 +1,5 @@
 /* The shim's exit sequence in glibc's list: see anchor.h. */
+#define _GNU_SOURCE /* libc.h: Dl_info */
 #include "anchor.h"
 
 #include <stdbool.h>

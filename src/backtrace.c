@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <unwind.h>
 
+#include "libc.h"
 #include "loaded_symbol.h"
 #include "report.h"
 #include "symbolize_client.h"
@@ -56,7 +57,7 @@ void backtrace_prepare(void)
 	if (atomic_load(&walk) != NULL || find_unwinder() || !only_thread())
 		return;
 	/* Kept loaded for the process's life, as glibc's backtrace() does. */
-	if (dlopen(UNWINDER, RTLD_NOW | RTLD_LOCAL) != NULL)
+	if (libc_dlopen(UNWINDER, RTLD_NOW | RTLD_LOCAL) != NULL)
 		(void)find_unwinder();
 }
 
@@ -88,7 +89,7 @@ static void no_unwinder(void)
 static bool in_shim(const void *address)
 {
 	Dl_info ours, theirs;
-	return dladdr((const void *)in_shim, &ours) != 0 && dladdr(address, &theirs) != 0 &&
+	return libc_dladdr((const void *)in_shim, &ours) != 0 && libc_dladdr(address, &theirs) != 0 &&
 	       theirs.dli_fbase == ours.dli_fbase;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copy.h"
 #include "signals.h"
 
 const char *const config_variables[] = {
@@ -135,7 +136,7 @@ static int parse_signal(const char *s, size_t len)
 	char word[16];
 	if (len == 0 || len >= sizeof word)
 		return 0;
-	memcpy(word, s, len);
+	copy_bytes(word, s, len);
 	word[len] = '\0';
 	int n = small_number(word);
 	if (n >= 0)

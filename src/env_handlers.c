@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "copy.h"
 #include "environment.h"
+#include "libc.h"
 #include "own_fd.h"
 #include "registry.h"
 #include "report.h"
@@ -126,7 +128,7 @@ static int spawn_and_wait(const char *text, char **env)
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)"--", (char *)text, NULL };
 	pid_t pid;
 	int wstatus = -1;
-	int err = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, env);
+	int err = libc_posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, env);
 	if (back >= 0) {
 		if (fchdir(back) != 0) { /* nothing better to do: the command has run */
 		}
@@ -198,8 +200,8 @@ static void register_command(const struct handler_entry *e)
 	c->next = commands;
 	commands = c;
 	c->line = e->line;
-	memcpy(c->name, "cmd:", 4);
-	memcpy(c->text, e->text, e->text_len);
+	copy_bytes(c->name, "cmd:", 4);
+	copy_bytes(c->text, e->text, e->text_len);
 	c->text[e->text_len] = '\0';
 	keep_start_fds();
 	registry_add(hooks->registry, FLAVOUR_ENV, (handler_code)(void (*)(void))run_command, c, NULL);
@@ -240,13 +242,13 @@ static void register_function(const struct handler_entry *e)
 	if (e->library != NULL) {
 		char library[1024];
 		snprintf(library, sizeof library, "%.*s", (int)e->library_len, e->library);
-		where = dlopen(library, RTLD_NOW | RTLD_GLOBAL);
+		where = libc_dlopen(library, RTLD_NOW | RTLD_GLOBAL);
 		if (where == NULL) {
-			complain_fn(e, library, dlerror());
+			complain_fn(e, library, libc_dlerror());
 			return;
 		}
 	}
-	void *fn = dlsym(where, symbol);
+	void *fn = libc_dlsym(where, symbol);
 	if (fn == NULL) {
 		char what[300];
 		snprintf(what, sizeof what, "symbol %s", symbol);
@@ -254,7 +256,7 @@ static void register_function(const struct handler_entry *e)
 		return;
 	}
 	handler_code code;
-	memcpy(&code, &fn, sizeof code);
+	copy_bytes(&code, &fn, sizeof code);
 	registry_add(hooks->registry, FLAVOUR_ENV, code, NULL, NULL);
 }
 

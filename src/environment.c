@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "copy.h"
+
 extern char **environ;
 
 #define PREFIX "ATEXIT_SHIM_"
@@ -29,17 +31,18 @@ static bool is_setting(const char *entry)
 void environment_find_settings(struct shim_variables *found)
 {
 	found->count = 0;
-	for (char **e = environ; e != NULL && *e != NULL; e++)
+	size_t n = 0;
+	for (char **e = environ; e != NULL && *e != NULL; e++, n++)
 		if ((*e)[0] == 'A' && is_setting(*e) && found->count < sizeof found->entry / sizeof found->entry[0])
-			found->entry[found->count++] = *e;
+			found->entry[found->count++] = e;
+	found->environ_count = n;
 }
 
-/* Start-up code: plain loops, no libc calls (each libc function a process
- * calls for the first time costs it a symbol binding, ~700 instructions). */
+/* Every entry and every name begins with PREFIX: compared after it. */
 const char *environment_setting(const struct shim_variables *found, const char *name)
 {
 	for (size_t i = 0; i < found->count; i++) {
-		const char *e = found->entry[i], *n = name;
+		const char *e = *found->entry[i] + sizeof PREFIX - 1, *n = name + sizeof PREFIX - 1;
 		while (*n != '\0' && *e == *n)
 			e++, n++;
 		if (*n == '\0' && *e == '=')
@@ -48,11 +51,13 @@ const char *environment_setting(const struct shim_variables *found, const char *
 	return NULL;
 }
 
-void environment_set_root_pid(long pid)
+#define ROOT_PID PREFIX "ROOT_PID"
+
+void environment_set_root_pid(const struct shim_variables *found, long pid)
 {
-	static char entry[40] = "ATEXIT_SHIM_ROOT_PID=";
+	static char entry[40] = ROOT_PID "=";
 	static char *grown[256];
-	char *digits = entry + sizeof "ATEXIT_SHIM_ROOT_PID=" - 1;
+	char *digits = entry + sizeof ROOT_PID;
 	char reversed[24];
 	size_t n = 0;
 	do
@@ -62,12 +67,12 @@ void environment_set_root_pid(long pid)
 		*digits++ = reversed[--n];
 	*digits = '\0';
 
-	size_t count = 0;
-	for (char **e = environ; e != NULL && e[count] != NULL; count++)
-		if (begins(e[count], "ATEXIT_SHIM_ROOT_PID="))
-			return (void)(e[count] = entry);
+	for (size_t i = 0; i < found->count; i++)
+		if (begins(*found->entry[i], ROOT_PID "="))
+			return (void)(*found->entry[i] = entry);
+	size_t count = found->environ_count;
 	if (count + 2 > sizeof grown / sizeof grown[0]) {
-		setenv("ATEXIT_SHIM_ROOT_PID", entry + sizeof "ATEXIT_SHIM_ROOT_PID=" - 1, 1);
+		setenv(ROOT_PID, entry + sizeof ROOT_PID, 1);
 		return;
 	}
 	for (size_t i = 0; i < count; i++)
@@ -100,7 +105,7 @@ static void filter_preload(const char *value, char *out)
 		if (len > 0 && !is_shim(p, len)) {
 			if (o != out)
 				*o++ = ':';
-			memcpy(o, p, len);
+			copy_bytes(o, p, len);
 			o += len;
 		}
 		p += len;
@@ -135,7 +140,7 @@ void environment_strip(void)
 		if (strncmp(entry, "LD_PRELOAD=", 11) == 0) {
 			char *filtered = malloc(strlen(entry) + 1);
 			if (filtered != NULL) {
-				memcpy(filtered, "LD_PRELOAD=", 11);
+				copy_bytes(filtered, "LD_PRELOAD=", 11);
 				filter_preload(entry + 11, filtered + 11);
 				if (filtered[11] == '\0') {
 					free(filtered);
@@ -166,7 +171,7 @@ char **environment_for_command(const char *const extra[], size_t extras, size_t 
 		if (is_setting(*e))
 			continue;
 		if (strncmp(*e, "LD_PRELOAD=", 11) == 0) {
-			memcpy(spare, "LD_PRELOAD=", 11);
+			copy_bytes(spare, "LD_PRELOAD=", 11);
 			filter_preload(*e + 11, spare + 11);
 			if (spare[11] == '\0')
 				continue;

@@ -11,16 +11,18 @@
  * nothing and one with settings does not scan environ once per variable. */
 struct shim_variables {
 	size_t count;
-	const char *entry[16]; /* "ATEXIT_SHIM_NAME=value" */
+	char **entry[16];     /* environ's slots of "ATEXIT_SHIM_NAME=value" */
+	size_t environ_count; /* all of environ's entries */
 };
 void environment_find_settings(struct shim_variables *found);
-/* The value of name among them, or NULL. */
+/* The value of name ("ATEXIT_SHIM_NAME") among them, or NULL. */
 const char *environment_setting(const struct shim_variables *found, const char *name);
 
-/* Adds "ATEXIT_SHIM_ROOT_PID=pid" to this process's environment, without
+/* Sets "ATEXIT_SHIM_ROOT_PID=pid" in this process's environment, where
+ * found (from environment_find_settings, just before) says, and without
  * malloc when the environment is of ordinary size: a program that never
  * allocates should not pay for malloc's start-up because of us. */
-void environment_set_root_pid(long pid);
+void environment_set_root_pid(const struct shim_variables *found, long pid);
 
 /* Removes every ATEXIT_SHIM_* variable and the shim's LD_PRELOAD entry from
  * this process's environment, so that its children do not load the shim. */

@@ -3,6 +3,7 @@
 #include "libc.h"
 
 #include <dlfcn.h>
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,24 +29,60 @@ static _Noreturn void missing(const char *name)
 	abort();
 }
 
-/* glibc's __libc_start_main, found first: it says where glibc is. */
-static void *start_main;
+/* What every run needs: found together, in one walk over the loaded
+ * objects, the first time one is needed (at start-up): a lazy binding
+ * would cost a process ~700 instructions a function, a name in the walk
+ * ~100; and a function that is not linked needs no symbol version. */
+/* What the headers call clock_gettime: with 64-bit time on a 32-bit
+ * architecture, glibc's __clock_gettime64. */
+#if defined __USE_TIME_BITS64 && __TIMESIZE == 32
+#define CLOCK_GETTIME_NAME "__clock_gettime64"
+#else
+#define CLOCK_GETTIME_NAME "clock_gettime"
+#endif
 
-/* Races between threads resolving the same name are benign: both store the
- * same address.  Relaxed atomics make that explicit.  without_lock: needed
- * before the exit's handlers have run, when a thread in dlclose may hold
- * the loader's lock and wait for them: looked up beside __libc_start_main
- * (see loaded_symbol.h).  Else dlsym, which costs a process less. */
-static void *find(void **cache, const char *name, bool without_lock)
+enum forwarded {
+	START_MAIN, CXA_FINALIZE, EXIT, QUICK_EXIT, REGISTER_ATFORK, GETPID, GETAUXVAL, CLOCK_GETTIME,
+	FORWARDED
+};
+static const char *const forwarded_names[FORWARDED] = {
+	[START_MAIN] = "__libc_start_main",
+	[CXA_FINALIZE] = "__cxa_finalize",
+	[EXIT] = "exit",
+	[QUICK_EXIT] = "quick_exit",
+	[REGISTER_ATFORK] = "__register_atfork",
+	[GETPID] = "getpid",
+	[GETAUXVAL] = "getauxval",
+	[CLOCK_GETTIME] = CLOCK_GETTIME_NAME,
+};
+static void *forwarded[FORWARDED];
+
+/* Each is the first definition after this library, as dlsym(RTLD_NEXT,
+ * name) finds it but without the loader's lock (loaded_symbol.h): the exit
+ * path must not wait for a thread in dlclose.  Two threads finding them at
+ * once store the same addresses: relaxed atomics say the race is benign. */
+static void *next(enum forwarded which)
+{
+	void *fn = __atomic_load_n(&forwarded[which], __ATOMIC_RELAXED);
+	if (fn == NULL) {
+		void *found[FORWARDED] = { NULL };
+		loaded_symbols_next(forwarded_names, found, FORWARDED);
+		for (int i = 0; i < FORWARDED; i++) {
+			if (found[i] == NULL)
+				missing(forwarded_names[i]);
+			__atomic_store_n(&forwarded[i], found[i], __ATOMIC_RELAXED);
+		}
+		fn = found[which];
+	}
+	return fn;
+}
+
+/* One for a rarer path, in a walk of its own at its first use. */
+static void *find(void **cache, const char *name)
 {
 	void *fn = __atomic_load_n(cache, __ATOMIC_RELAXED);
-	if (fn == NULL) {
-		void *glibc = __atomic_load_n(&start_main, __ATOMIC_RELAXED);
-		if (without_lock && glibc != NULL)
-			fn = loaded_symbol_beside(glibc, name);
-		if (fn == NULL)
-			fn = dlsym(RTLD_NEXT, name);
-		if (fn == NULL)
+	if (fn == NULL) { /* fn == NULL: as loaded_symbols_next needs it */
+		if (loaded_symbols_next(&name, &fn, 1) == 0)
 			missing(name);
 		__atomic_store_n(cache, fn, __ATOMIC_RELAXED);
 	}
@@ -54,31 +91,26 @@ static void *find(void **cache, const char *name, bool without_lock)
 
 libc_start_main_fn *libc_start_main(void)
 {
-	return (libc_start_main_fn *)find(&start_main, "__libc_start_main", false);
+	return (libc_start_main_fn *)next(START_MAIN);
 }
 
 void libc_exit(int status)
 {
-	static void *cache;
-	void (*real)(int) = (void (*)(int))find(&cache, "exit", true);
+	void (*real)(int) = (void (*)(int))next(EXIT);
 	real(status);
 	__builtin_unreachable();
 }
 
 void libc_quick_exit(int status)
 {
-	static void *cache;
-	void (*real)(int) = (void (*)(int))find(&cache, "quick_exit", true);
+	void (*real)(int) = (void (*)(int))next(QUICK_EXIT);
 	real(status);
 	__builtin_unreachable();
 }
 
 void libc_cxa_finalize(void *dso)
 {
-	static void *cache;
-	/* Reached at a dlclose (this thread holds the loader's lock) and from
-	 * _dl_fini, after the exit's handlers: dlsym is safe. */
-	void (*real)(void *) = (void (*)(void *))find(&cache, "__cxa_finalize", false);
+	void (*real)(void *) = (void (*)(void *))next(CXA_FINALIZE);
 	real(dso);
 }
 
@@ -86,14 +118,14 @@ int libc_cxa_atexit(void (*fn)(void *), void *arg, void *dso)
 {
 	static void *cache;
 	int (*real)(void (*)(void *), void *, void *) =
-		(int (*)(void (*)(void *), void *, void *))find(&cache, "__cxa_atexit", false);
+		(int (*)(void (*)(void *), void *, void *))find(&cache, "__cxa_atexit");
 	return real(fn, arg, dso);
 }
 
 int libc_on_exit(void (*fn)(int, void *), void *arg)
 {
 	static void *cache;
-	int (*real)(void (*)(int, void *), void *) = (int (*)(void (*)(int, void *), void *))find(&cache, "on_exit", false);
+	int (*real)(void (*)(int, void *), void *) = (int (*)(void (*)(int, void *), void *))find(&cache, "on_exit");
 	return real(fn, arg);
 }
 
@@ -101,4 +133,90 @@ void libc_exit_now(int status)
 {
 	for (;;)
 		syscall(SYS_exit_group, status);
+}
+
+int libc_register_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void), void *dso)
+{
+	int (*real)(void (*)(void), void (*)(void), void (*)(void), void *) =
+		(int (*)(void (*)(void), void (*)(void), void (*)(void), void *))next(REGISTER_ATFORK);
+	return real(prepare, parent, child, dso);
+}
+
+pid_t libc_getpid(void)
+{
+	pid_t (*real)(void) = (pid_t (*)(void))next(GETPID);
+	return real();
+}
+
+unsigned long libc_getauxval(unsigned long type)
+{
+	unsigned long (*real)(unsigned long) = (unsigned long (*)(unsigned long))next(GETAUXVAL);
+	return real(type);
+}
+
+int libc_clock_gettime(clockid_t clock, struct timespec *ts)
+{
+	int (*real)(clockid_t, struct timespec *) = (int (*)(clockid_t, struct timespec *))next(CLOCK_GETTIME);
+	return real(clock, ts);
+}
+
+/* The loader's functions are libc's from glibc 2.34, at GLIBC_2.34, and
+ * are found by name; before, they are libdl's, at its first version, and
+ * are linked, which also keeps libdl among the library's needs whatever
+ * the linker's --as-needed says. */
+#define LOADER_IN_LIBC __GLIBC_PREREQ(2, 34)
+
+int libc_posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
+                     const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	static void *cache;
+	int (*real)(pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *,
+	            char *const[], char *const[]) =
+		(int (*)(pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *,
+		         char *const[], char *const[]))find(&cache, "posix_spawn");
+	return real(pid, path, actions, attr, argv, envp);
+}
+
+void *libc_dlopen(const char *file, int mode)
+{
+#if LOADER_IN_LIBC
+	static void *cache;
+	void *(*real)(const char *, int) = (void *(*)(const char *, int))find(&cache, "dlopen");
+#else
+	void *(*real)(const char *, int) = dlopen;
+#endif
+	return real(file, mode);
+}
+
+void *libc_dlsym(void *handle, const char *name)
+{
+#if LOADER_IN_LIBC
+	static void *cache;
+	void *(*real)(void *, const char *) = (void *(*)(void *, const char *))find(&cache, "dlsym");
+#else
+	void *(*real)(void *, const char *) = dlsym;
+#endif
+	return real(handle, name);
+}
+
+char *libc_dlerror(void)
+{
+#if LOADER_IN_LIBC
+	static void *cache;
+	char *(*real)(void) = (char *(*)(void))find(&cache, "dlerror");
+#else
+	char *(*real)(void) = dlerror;
+#endif
+	return real();
+}
+
+int libc_dladdr(const void *address, Dl_info *info)
+{
+#if LOADER_IN_LIBC
+	static void *cache;
+	int (*real)(const void *, Dl_info *) = (int (*)(const void *, Dl_info *))find(&cache, "dladdr");
+#else
+	int (*real)(const void *, Dl_info *) = dladdr;
+#endif
+	return real(address, info);
 }

@@ -3,18 +3,30 @@
 #define _GNU_SOURCE
 #include "loaded_symbol.h"
 
+#include <elf.h>
 #include <link.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dso_span.h"
+/* This library's own ELF header, placed by the linker: its program headers
+ * say which of the loader's objects is this one. */
+extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
 
-struct search {
-	const void *inside; /* the object containing this address, */
-	const char *file;   /* or the one with this base name */
-	const char *name;
-	void *found;
+/* Which objects a walk looks in, in the loader's list order (the order of
+ * its global scope for the objects loaded at start-up). */
+enum where {
+	NAMED, /* the first object with the file's base name */
+	AFTER, /* the objects after this library: RTLD_NEXT */
+};
+
+struct walk {
+	enum where where;
+	const char *file;
+	const char *const *names;
+	void **found;
+	size_t count, missing;
+	bool passed; /* AFTER: this library was seen */
 };
 
 /* Plain loops, here and below: a libc function's first call costs a
@@ -95,53 +107,86 @@ static bool is_it(const struct tables *t, uint32_t index, const char *name)
 	       same(t->strings + sym->st_name, name);
 }
 
-/* The GNU hash table: buckets of symbol indexes, each chain's hashes with
- * the low bit marking its end (the layout binutils and glibc share). */
-static void *lookup(const struct dl_phdr_info *info, const char *name)
+/* The GNU hash table (the layout binutils and glibc share): a Bloom filter
+ * that rejects most absent names in a few instructions, then buckets of
+ * symbol indexes, each chain's hashes with the low bit marking its end. */
+static void *lookup(const struct tables *t, const struct dl_phdr_info *info, const char *name)
 {
-	struct tables t;
-	if (!read_dynamic(info, &t))
+	uint32_t buckets = t->gnu_hash[0], first = t->gnu_hash[1], bloom_words = t->gnu_hash[2],
+		 shift = t->gnu_hash[3];
+	if (buckets == 0 || bloom_words == 0)
 		return NULL;
-	uint32_t buckets = t.gnu_hash[0], first = t.gnu_hash[1], bloom_words = t.gnu_hash[2];
-	if (buckets == 0)
-		return NULL;
-	const uint32_t *bucket = (const uint32_t *)((const ElfW(Addr) *)(t.gnu_hash + 4) + bloom_words);
-	const uint32_t *chain = bucket + buckets;
+	const ElfW(Addr) *bloom = (const ElfW(Addr) *)(t->gnu_hash + 4);
 	uint32_t hash = gnu_hash(name);
+	const unsigned bits = sizeof(ElfW(Addr)) * 8;
+	ElfW(Addr) word = bloom[(hash / bits) & (bloom_words - 1)];
+	ElfW(Addr) mask = (ElfW(Addr))1 << (hash % bits) | (ElfW(Addr))1 << ((hash >> shift) % bits);
+	if ((word & mask) != mask)
+		return NULL;
+	const uint32_t *bucket = (const uint32_t *)(bloom + bloom_words);
+	const uint32_t *chain = bucket + buckets;
 	uint32_t index = bucket[hash % buckets];
 	if (index < first)
 		return NULL;
 	for (;; index++) {
 		uint32_t h = chain[index - first];
-		if ((h | 1) == (hash | 1) && is_it(&t, index, name))
-			return (void *)pointer(info, t.symbols[index].st_value);
+		if ((h | 1) == (hash | 1) && is_it(t, index, name))
+			return (void *)pointer(info, t->symbols[index].st_value);
 		if (h & 1)
 			return NULL;
 	}
 }
 
+static bool is_this_library(const struct dl_phdr_info *info)
+{
+	return (const char *)info->dlpi_phdr == (const char *)&__ehdr_start + __ehdr_start.e_phoff;
+}
+
+/* Each name not found yet, in this object. */
+static void look_in(const struct dl_phdr_info *info, struct walk *w)
+{
+	struct tables t;
+	if (!read_dynamic(info, &t))
+		return;
+	for (size_t i = 0; i < w->count; i++)
+		if (w->found[i] == NULL && (w->found[i] = lookup(&t, info, w->names[i])) != NULL)
+			w->missing--;
+}
+
+/* Returns 1 to end the walk. */
 static int visit(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
-	struct search *s = data;
-	struct dso_span span;
-	bool it = s->inside != NULL ? dso_span_of(info, s->inside, &span) : named(info, s->file);
-	if (!it)
+	struct walk *w = data;
+	if (w->where == NAMED) {
+		if (!named(info, w->file))
+			return 0;
+		look_in(info, w);
+		return 1;
+	}
+	if (!w->passed) {
+		w->passed = is_this_library(info);
 		return 0;
-	s->found = lookup(info, s->name);
-	return 1;
+	}
+	look_in(info, w);
+	return w->missing == 0;
 }
 
-void *loaded_symbol_beside(const void *inside, const char *name)
+static size_t walk(enum where where, const char *file, const char *const names[], void *found[], size_t count)
 {
-	struct search s = { .inside = inside, .name = name };
-	dl_iterate_phdr(visit, &s);
-	return s.found;
+	struct walk w = { .where = where, .file = file, .names = names, .found = found, .count = count, .missing = count };
+	dl_iterate_phdr(visit, &w);
+	return count - w.missing;
+}
+
+size_t loaded_symbols_next(const char *const names[], void *found[], size_t count)
+{
+	return walk(AFTER, NULL, names, found, count);
 }
 
 void *loaded_symbol_in(const char *file, const char *name)
 {
-	struct search s = { .file = file, .name = name };
-	dl_iterate_phdr(visit, &s);
-	return s.found;
+	void *found = NULL;
+	walk(NAMED, file, &name, &found, 1);
+	return found;
 }

@@ -9,15 +9,26 @@
  * dl_iterate_phdr (which takes only the loader's short-lived list lock, not
  * the one dlclose holds; checked in glibc 2.31, 2.36 and 2.41).
  *
+ * It is also cheaper than dlsym (no lock, no error handling, and a Bloom
+ * filter rejects most objects in a few instructions), and it needs no
+ * GLIBC_2.34 symbol version: start-up pays for both (bench/run.sh).
+ *
  * Only the default version of a symbol is found, as a static link or
  * dlsym(RTLD_NEXT) would bind it; objects without a GNU hash table, and
- * indirect functions (IFUNC), are not searched: the caller falls back. */
+ * indirect functions (IFUNC), are not searched.  The objects are taken in
+ * the loader's list order, which for the objects loaded at start-up is the
+ * order of its global scope; objects dlopen'ed later come after them. */
 #ifndef ATEXIT_SHIM_LOADED_SYMBOL_H
 #define ATEXIT_SHIM_LOADED_SYMBOL_H
 
-/* name (a function, or an object) in the loaded object that contains the
- * address inside, or NULL. */
-void *loaded_symbol_beside(const void *inside, const char *name);
+#include <stddef.h>
+
+/* Each of names[0..count) (functions or objects) as dlsym(RTLD_NEXT, name)
+ * called from this library finds it: the first definition in the objects
+ * loaded after this one; into found[i], which the caller has set to NULL
+ * (a loop here would be a call to memset: one more lazy binding).  One walk
+ * for them all.  Returns how many were found. */
+size_t loaded_symbols_next(const char *const names[], void *found[], size_t count);
 
 /* name in the first loaded object whose file's base name is file (e.g.
  * "libgcc_s.so.1"), or NULL, also when no such object is loaded. */

@@ -4,19 +4,17 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/mman.h>
 
 /* Leaving the static block, jump straight to a size worth an mmap. */
 #define REGISTRY_FIRST_MAPPING 4096
 
-/* The kernel's 16 random bytes for this process (AT_RANDOM).  glibc derives
- * its stack and pointer guards from them; mixing both halves means leaking
- * one of those guards is not enough to forge an entry. */
+/* From the owner's 16 random bytes.  The kernel's (AT_RANDOM) are also
+ * where glibc derives its stack and pointer guards from: mixing both halves
+ * means leaking one of those guards is not enough to forge an entry. */
 static uintptr_t new_key(const struct registry *r)
 {
-	/* NOLINTNEXTLINE(performance-no-int-to-ptr): getauxval returns the address as an integer */
-	const unsigned char *bytes = (const unsigned char *)getauxval(AT_RANDOM);
+	const unsigned char *bytes = r->random16 != NULL ? r->random16() : NULL;
 	if (bytes != NULL) {
 		uint64_t random[2]; /* copied: the kernel does not align them (found by UBSan) */
 		__builtin_memcpy(random, bytes, sizeof random);

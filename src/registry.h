@@ -65,6 +65,10 @@ struct registry {
 	size_t dso_count;
 	/* Told of every registration, outside the lock (tracing); NULL: none. */
 	void (*observer)(const struct handler *h);
+	/* 16 random bytes for the secret, asked for at the first registration
+	 * (the owner's: the kernel's AT_RANDOM in the shim); NULL, or a NULL
+	 * answer: the secret is the registry's address, all ASLR gives. */
+	const unsigned char *(*random16)(void);
 	struct slot first_block[REGISTRY_FIRST_BLOCK];
 	void *dsos[REGISTRY_MAX_DSOS]; /* untouched pages of it cost no memory */
 };

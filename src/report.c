@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
+#include "libc.h"
 
 /* The program's name as it was run (argv[0]), for the main program, which
  * dladdr names "".  Given by the constructor rather than imported from
@@ -199,7 +200,7 @@ void symbol_of(const void *address, struct symbol *out)
 		return;
 	*out = (struct symbol){ .offset = (uintptr_t)address };
 	Dl_info info;
-	if (dladdr(address, &info) != 0) {
+	if (libc_dladdr(address, &info) != 0) {
 		out->library = info.dli_fname != NULL && info.dli_fname[0] != '\0' ? info.dli_fname
 		                                                                   : program_name;
 		out->offset = (uintptr_t)address - (uintptr_t)info.dli_fbase;

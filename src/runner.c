@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "backtrace.h"
 #include "catch.h"
+#include "copy.h"
 #include "libc.h"
 #include "dso_span.h"
 #include "report.h"
@@ -21,7 +23,14 @@
 #include "trace.h"
 #include "watchdog.h"
 
-struct registry shim_registry;
+/* The kernel's 16 random bytes for this process, for the registry's secret. */
+static const unsigned char *process_random(void)
+{
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): getauxval returns the address as an integer */
+	return (const unsigned char *)libc_getauxval(AT_RANDOM);
+}
+
+struct registry shim_registry = { .random16 = process_random };
 
 /* A handler's failure, the analogue of a Python exception. */
 struct failure {
@@ -91,7 +100,7 @@ static void fail(struct run *run, int kind, int value, const char *what, const c
 	line_add(&l, " in ");
 	line_add_handler(&l, run->handler);
 	size_t n = l.len < sizeof f->what - 1 ? l.len : sizeof f->what - 1;
-	memcpy(f->what, l.text, n);
+	copy_bytes(f->what, l.text, n);
 	f->what[n] = '\0';
 	f->kind = kind;
 	f->value = value;

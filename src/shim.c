@@ -11,13 +11,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "env_handlers.h"
 #include "environment.h"
+#include "libc.h"
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
@@ -66,40 +66,44 @@ static void complain(const char *problem, void *ctx)
 }
 
 /* Tells the process's future children (after exec) who the root is. */
-static void become_root(long pid)
+static void become_root(const struct shim_variables *found, long pid)
 {
-	environment_set_root_pid(pid);
+	environment_set_root_pid(found, pid);
+}
+
+/* Plain code, as all of start-up: a libc function's first call costs a
+ * process its lazy binding (~700 instructions). */
+static bool is_one(const char *value)
+{
+	return value != NULL && value[0] == '1' && value[1] == '\0';
 }
 
 /* What pthread_atfork is: a static stub (libc_nonshared.a from glibc 2.34,
- * libpthread_nonshared.a before) around libc's own entry point.  Called
- * directly, so that the library needs libc alone on every glibc version:
- * before 2.34 the stub would bring libpthread into every process. */
-extern int __register_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void),
-                             void *dso_handle);
+ * libpthread_nonshared.a before) around libc's own __register_atfork.
+ * Called directly, so that the library needs libc alone on every glibc
+ * version: before 2.34 the stub would bring libpthread into every process. */
 extern void *__dso_handle __attribute__((visibility("hidden"))); /* its own address */
 
 /* glibc calls a library's constructors with main's arguments. */
 __attribute__((constructor)) static void shim_start(int argc, char **argv)
 {
 	report_name_program(argc > 0 ? argv[0] : NULL);
-	__register_atfork(fork_prepare, fork_parent, fork_child, __dso_handle);
+	libc_register_atfork(fork_prepare, fork_parent, fork_child, __dso_handle);
 	struct shim_variables found;
 	environment_find_settings(&found);
-	long pid = (long)getpid();
+	long pid = (long)libc_getpid();
 	if (found.count == 0) { /* LD_PRELOAD set by hand, nothing else */
-		become_root(pid);
+		become_root(&found, pid);
 		return;
 	}
-	if (getauxval(AT_SECURE)) /* setuid or setgid: no setting applies (secure_getenv's rule) */
+	if (libc_getauxval(AT_SECURE)) /* setuid or setgid: no setting applies (secure_getenv's rule) */
 		return;
 
 	/* Only a root reports problems: a child that strips the shim is quiet.
 	 * A root pid that is not one counts as unset: this process is the root,
 	 * and config_read names the bad value with the others. */
 	long root_pid = config_parse_pid(environment_setting(&found, "ATEXIT_SHIM_ROOT_PID"));
-	const char *follow_value = environment_setting(&found, "ATEXIT_SHIM_FOLLOW");
-	bool follows = follow_value != NULL && strcmp(follow_value, "1") == 0;
+	bool follows = is_one(environment_setting(&found, "ATEXIT_SHIM_FOLLOW"));
 	bool root = root_pid == 0 || root_pid == pid || follows;
 	if (!root) {
 		environment_strip();
@@ -109,7 +113,7 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 	struct settings s;
 	config_read(&s, lookup, complain, &found);
 	if (s.root_pid != pid)
-		become_root(pid);
+		become_root(&found, pid);
 	follow = s.follow;
 	if (s.trace != NULL && trace_start(s.trace, s.format)) {
 		trace_name_entries(env_handlers_command);

@@ -15,10 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "copy.h"
 #include "environment.h"
+#include "libc.h"
 #include "own_fd.h"
 
-extern char **environ;
 
 /* One failure at a time: a second thread failing meanwhile gets the raw form. */
 static atomic_flag busy = ATOMIC_FLAG_INIT;
@@ -27,7 +28,7 @@ static char answers_text[16384]; /* the symbolizer's output, lines made strings 
 static long long now_ms(void)
 {
 	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	libc_clock_gettime(CLOCK_MONOTONIC, &t);
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
@@ -46,7 +47,7 @@ static size_t request_line(char *buf, size_t size, const struct symbolize_reques
 	size_t len = strlen(r->library);
 	if (len + 2 + 16 + 2 > size || memchr(r->library, '\n', len) != NULL)
 		return 0;
-	memcpy(buf, r->library, len);
+	copy_bytes(buf, r->library, len);
 	buf[len++] = ' ';
 	buf[len++] = '0';
 	buf[len++] = 'x';

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "copy.h"
+#include "libc.h"
 #include "own_fd.h"
 #include "report.h"
 
@@ -31,7 +33,7 @@ static struct {
 uint64_t trace_now_us(void)
 {
 	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	libc_clock_gettime(CLOCK_MONOTONIC, &now);
 	return (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
 }
 
@@ -167,7 +169,7 @@ static size_t json_unit(const unsigned char *p, char *unit, size_t *size)
 		unit[1] = (char)*p;
 		*size = 2;
 	} else if (n > 1 || (n == 1 && *p >= 0x20 && *p != 0x7f)) {
-		memcpy(unit, p, n);
+		copy_bytes(unit, p, n);
 		*size = n;
 	} else {
 		unit[0] = '\\';
@@ -193,7 +195,7 @@ static void add_json(struct line *l, const char *s)
 		size_t taken = json_unit(p, unit, &size);
 		if (l->len + size + JSON_TAIL > sizeof l->text)
 			return;
-		memcpy(l->text + l->len, unit, size);
+		copy_bytes(l->text + l->len, unit, size);
 		l->len += size;
 		p += taken;
 	}
@@ -425,7 +427,7 @@ void trace_finalize(const void *dso)
 	struct line l;
 	begin(&l, "finalize");
 	Dl_info info;
-	field_string(&l, "library", shown_path(dladdr(dso, &info) != 0 ? info.dli_fname : NULL));
+	field_string(&l, "library", shown_path(libc_dladdr(dso, &info) != 0 ? info.dli_fname : NULL));
 	end(&l);
 }
 
