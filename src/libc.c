@@ -42,14 +42,13 @@ static _Noreturn void missing(const char *name)
 #endif
 
 enum forwarded {
-	START_MAIN, CXA_FINALIZE, EXIT, QUICK_EXIT, REGISTER_ATFORK, GETPID, GETAUXVAL, CLOCK_GETTIME,
+	START_MAIN, CXA_FINALIZE, EXIT, REGISTER_ATFORK, GETPID, GETAUXVAL, CLOCK_GETTIME,
 	FORWARDED
 };
 static const char *const forwarded_names[FORWARDED] = {
 	[START_MAIN] = "__libc_start_main",
 	[CXA_FINALIZE] = "__cxa_finalize",
 	[EXIT] = "exit",
-	[QUICK_EXIT] = "quick_exit",
 	[REGISTER_ATFORK] = "__register_atfork",
 	[GETPID] = "getpid",
 	[GETAUXVAL] = "getauxval",
@@ -103,7 +102,8 @@ void libc_exit(int status)
 
 void libc_quick_exit(int status)
 {
-	void (*real)(int) = (void (*)(int))next(QUICK_EXIT);
+	static void *cache;
+	void (*real)(int) = (void (*)(int))find(&cache, "quick_exit");
 	real(status);
 	__builtin_unreachable();
 }

@@ -17,7 +17,8 @@ extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
  * its global scope for the objects loaded at start-up). */
 enum where {
 	NAMED, /* the first object with the file's base name */
-	AFTER, /* the objects after this library: RTLD_NEXT */
+	AFTER,  /* the objects after this library: RTLD_NEXT */
+	BEFORE, /* the objects before it (a library dlopen'ed after libc) */
 };
 
 struct walk {
@@ -26,7 +27,7 @@ struct walk {
 	const char *const *names;
 	void **found;
 	size_t count, missing;
-	bool passed; /* AFTER: this library was seen */
+	bool passed; /* this library was seen */
 };
 
 /* Plain loops, here and below: a libc function's first call costs a
@@ -164,11 +165,12 @@ static int visit(struct dl_phdr_info *info, size_t size, void *data)
 		look_in(info, w);
 		return 1;
 	}
-	if (!w->passed) {
-		w->passed = is_this_library(info);
-		return 0;
+	if (is_this_library(info)) {
+		w->passed = true;
+		return w->where == BEFORE;
 	}
-	look_in(info, w);
+	if (w->passed == (w->where == AFTER))
+		look_in(info, w);
 	return w->missing == 0;
 }
 
@@ -176,6 +178,11 @@ static size_t walk(enum where where, const char *file, const char *const names[]
 {
 	struct walk w = { .where = where, .file = file, .names = names, .found = found, .count = count, .missing = count };
 	dl_iterate_phdr(visit, &w);
+	if (w.where == AFTER && w.missing > 0) {
+		w.where = BEFORE;
+		w.passed = false;
+		dl_iterate_phdr(visit, &w);
+	}
 	return count - w.missing;
 }
 

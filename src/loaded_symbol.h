@@ -25,7 +25,9 @@
 
 /* Each of names[0..count) (functions or objects) as dlsym(RTLD_NEXT, name)
  * called from this library finds it: the first definition in the objects
- * loaded after this one; into found[i], which the caller has set to NULL
+ * loaded after this one (then, for what is still missing, in those before
+ * it: the library may have been dlopen'ed after glibc); into found[i],
+ * which the caller has set to NULL
  * (a loop here would be a call to memset: one more lazy binding).  One walk
  * for them all.  Returns how many were found. */
 size_t loaded_symbols_next(const char *const names[], void *found[], size_t count);

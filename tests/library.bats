@@ -14,6 +14,22 @@ load helper
 	[ "$(printf '%s\n' "$output" | grep NEEDED | sed 's/.*\[\(.*\)\]/\1/' | sort)" = "$expected" ]
 }
 
+@test "the library links no glibc function newer than glibc 2.3 or its architecture's first glibc (each symbol version costs every process)" {
+	# the loader checks each version a library needs at every start-up
+	# (~350 instructions each): newer functions are found by name (src/libc.c)
+	local libc oldest limit version
+	libc=$(ldd "$SHIM_LIB" | awk '$1 == "libc.so.6" {print $3}')
+	oldest=$(objdump -T "$libc" | grep -o 'GLIBC_2[0-9.]*' | sort -uV | head -n 1)
+	limit=$(printf '%s\n' "$oldest" GLIBC_2.3 | sort -V | tail -n 1)
+	run sh -c "objdump -T '$SHIM_LIB' | grep UND | grep -o 'GLIBC_2[0-9.]*' | sort -uV"
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+	echo "needed: $output; limit: $limit"
+	for version in $output; do
+		[ "$(printf '%s\n' "$version" "$limit" | sort -V | tail -n 1)" = "$limit" ]
+	done
+}
+
 @test "the library exports the interposed symbols and the C API, nothing else" {
 	run sh -c "nm -D --defined-only '$SHIM_LIB' | awk '{print \$3}' | sort"
 	[ "$output" = "$(printf '%s\n' _Exit __cxa_atexit __cxa_finalize __libc_start_main _exit atexit \
@@ -24,4 +40,12 @@ load helper
 @test "the library's symbols are unversioned, so that they stand in for glibc's versioned ones" {
 	run sh -c "objdump -T '$SHIM_LIB' | grep -v UND | grep -c GLIBC || true"
 	[ "$output" = 0 ]
+}
+
+@test "the library dlopen'ed by a running program, after glibc, still finds glibc: its handler runs and the status is kept" {
+	# the library looks for glibc's functions after itself first, as
+	# dlsym(RTLD_NEXT) does, then before itself
+	run "$FIXTURES/dlopen_shim" "$SHIM_LIB"
+	[ "$status" -eq 3 ]
+	[ "$output" = "handler ran" ]
 }
