@@ -26,15 +26,23 @@ static void add_string(json_object *o, const char *key, const char *value)
 		json_object_object_add(o, key, json_object_new_string(value));
 }
 
-/* A handler as a timeline names it: its symbol, else library+offset. */
+/* A handler as a timeline names it: its code's name (trace_names.h), else
+ * its library and offset; and the object it destroys, where it has one, so
+ * that the destructors of one type's objects are told apart. */
 static void chrome_name(char *buf, size_t size, const struct event *v)
 {
-	if (v->name != NULL)
-		snprintf(buf, size, "%s", v->name);
+	int n;
+	if (v->function != NULL)
+		n = snprintf(buf, size, "%s", v->function);
+	else if (v->name != NULL)
+		n = snprintf(buf, size, "%s", v->name);
 	else
-		snprintf(buf, size, "%s+%s", base(v->library), or(v->offset, "?"));
+		n = snprintf(buf, size, "%s+%s", base(v->library), or(v->offset, "?"));
+	if (n >= 0 && (size_t)n < size && v->object_name != NULL)
+		snprintf(buf + n, size - (size_t)n, " for %s", v->object_name);
 }
 
+/* What a click on the slice shows: everything the trace and the names say. */
 static json_object *handler_args(const struct event *v, const char *outcome)
 {
 	json_object *args = json_object_new_object();
@@ -42,8 +50,15 @@ static json_object *handler_args(const struct event *v, const char *outcome)
 		json_object_object_add(args, "seq", json_object_new_int64(v->seq));
 	add_string(args, "flavour", v->flavour);
 	add_string(args, "outcome", outcome);
+	add_string(args, "function", v->function);
+	add_string(args, "source", v->source);
 	add_string(args, "library", v->library);
 	add_string(args, "offset", v->offset);
+	add_string(args, "registrar", v->registrar);
+	add_string(args, "object", v->object);
+	add_string(args, "object_name", v->object_name);
+	add_string(args, "object_library", v->object_library);
+	add_string(args, "object_offset", v->object_offset);
 	return args;
 }
 
@@ -58,7 +73,7 @@ static void emit(FILE *out, json_object *o, bool *first)
 static void emit_slice(FILE *out, const struct event *v, long long ts, long long dur, const char *outcome,
                        bool *first)
 {
-	char name[320];
+	char name[1024];
 	chrome_name(name, sizeof name, v);
 	json_object *o = chrome_event(name, "handler", "X", v->pid, ts);
 	json_object_object_add(o, "dur", json_object_new_int64(dur > 0 ? dur : 0));
@@ -92,7 +107,7 @@ static struct event *run_of(struct event **open, size_t *nopen, const struct eve
 
 static void chrome_other(FILE *out, const struct trace_events *t, const struct event *v, bool *first)
 {
-	char name[400], detail[320];
+	char name[1200], detail[1024];
 	const struct process *p = find_process(t, v->pid);
 	switch (v->kind) {
 	case EV_REGISTER:
@@ -159,9 +174,9 @@ int trace_chrome(const struct trace_events *t, FILE *out)
 			else /* its run event may be missing (a cut trace): the done says enough */
 				emit_slice(out, v, v->t_us - dur, dur, outcome, &first);
 			if (failed(v)) {
-				char name[320];
+				char name[1024];
 				chrome_name(name, sizeof name, v);
-				char what[400];
+				char what[1200];
 				snprintf(what, sizeof what, "failure: %s (%s)", name, outcome);
 				emit_instant(out, v, what, "failure", false, handler_args(v, outcome), &first);
 			}

@@ -118,6 +118,10 @@ static int take(struct trace_events *t, json_object *e)
 	v->offset = own(text(e, "offset"));
 	v->flavour = own(text(e, "flavour"));
 	v->outcome = own(text(e, "outcome"));
+	v->object = own(text(e, "object"));
+	v->object_library = own(text(e, "object_library"));
+	v->object_offset = own(text(e, "object_offset"));
+	v->registrar = own(text(e, "registrar"));
 	if (v->kind == EV_PHASE)
 		t->phases = true;
 	if (v->kind == EV_INIT) {
@@ -229,6 +233,13 @@ void trace_events_release(struct trace_events *t)
 		free(v->offset);
 		free(v->flavour);
 		free(v->outcome);
+		free(v->object);
+		free(v->object_library);
+		free(v->object_offset);
+		free(v->registrar);
+		free(v->function);
+		free(v->source);
+		free(v->object_name);
 	}
 	free(t->events);
 	free(t->procs);

@@ -21,6 +21,11 @@ struct event {
 	bool value_is_signal;   /* "signal" rather than "status" */
 	char *name;             /* the event's own text: symbol, program, how, error, phase, library */
 	char *library, *offset, *flavour, *outcome;
+	char *object, *object_library, *object_offset, *registrar; /* a __cxa_atexit entry's */
+	/* a handler's names, offline (trace_names.h); NULL where unknown */
+	char *function;    /* its code's: "Obj::~Obj()" */
+	char *source;      /* "FILE:LINE" of its code, where debug information says */
+	char *object_name; /* its object's: "liba::a1" */
 };
 
 struct process {

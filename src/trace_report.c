@@ -8,40 +8,8 @@
 
 #include "trace_chrome.h"
 #include "trace_events.h"
-
-/* A handler as the tables name it: its symbol, else +offset (the library
- * has a column of its own). */
-static void handler_name(char *buf, size_t size, const struct event *v)
-{
-	if (v->name != NULL)
-		snprintf(buf, size, "%s", v->name);
-	else
-		snprintf(buf, size, "+%s", or(v->offset, "?"));
-}
-
-static void header(FILE *out)
-{
-	fprintf(out, "      %3s %5s  %-28s %-20s %-22s %10s  %s\n", "#", "seq", "handler", "library", "flavour",
-	        "duration", "outcome");
-}
-
-static void seq_text(char *buf, size_t size, const struct event *v)
-{
-	if (v->has_seq)
-		snprintf(buf, size, "%lld", v->seq);
-	else
-		snprintf(buf, size, "?");
-}
-
-static void row(FILE *out, size_t order, const struct event *v)
-{
-	char name[256], seq[24], outcome[64];
-	handler_name(name, sizeof name, v);
-	seq_text(seq, sizeof seq, v);
-	outcome_text(outcome, sizeof outcome, v);
-	fprintf(out, "      %3zu %5s  %-28s %-20s %-22s %7lld us  %s\n", order, seq, name, base(v->library),
-	        or(v->flavour, ""), v->duration_us, outcome);
-}
+#include "trace_names.h"
+#include "trace_table.h"
 
 /* A section of a process's handlers: a dlclose pass, the exit (or one of
  * its phases), or handlers run before any exit (atexit_shim_run). */
@@ -67,20 +35,21 @@ static void section_end(struct section *s, FILE *out)
 	s->titled = true;
 }
 
-static void section_row(struct section *s, FILE *out, const struct event *v)
+static void section_row(struct section *s, FILE *out, const struct table *table, const struct event *v)
 {
 	if (!s->titled) {
 		fprintf(out, "    %s\n", s->title);
-		header(out);
+		table_header(out, table);
 		s->titled = true;
 	}
-	row(out, ++s->rows, v);
+	table_row(out, table, (long)++s->rows, v);
 }
 
 #define MAX_NESTING 16
 
 /* A process's handlers, section by section, in the order they ran. */
-static void print_sequence(const struct trace_events *r, const struct process *p, FILE *out)
+static void print_sequence(const struct trace_events *r, const struct process *p, const struct table *table,
+                           FILE *out)
 {
 	struct section stack[MAX_NESTING];
 	size_t depth = 1, open_runs = 0;
@@ -137,7 +106,7 @@ static void print_sequence(const struct trace_events *r, const struct process *p
 				open_runs -= open_runs > 0;
 			while (depth > 1 && open_runs < stack[depth - 1].open_runs)
 				section_end(&stack[--depth], out);
-			section_row(&stack[depth - 1], out, v);
+			section_row(&stack[depth - 1], out, table, v);
 			break;
 		default:
 			break;
@@ -147,7 +116,8 @@ static void print_sequence(const struct trace_events *r, const struct process *p
 		section_end(&stack[--depth], out);
 }
 
-static void print_process(const struct trace_events *r, const struct process *p, FILE *out)
+static void print_process(const struct trace_events *r, const struct process *p, const struct table *table,
+                          FILE *out)
 {
 	char start[320], end[160], parent[48] = "";
 	start_text(start, sizeof start, p);
@@ -155,7 +125,7 @@ static void print_process(const struct trace_events *r, const struct process *p,
 	if (p->has_ppid)
 		snprintf(parent, sizeof parent, ", parent %ld", p->ppid);
 	fprintf(out, "process %ld (%s)%s: %s; %s\n", p->pid, or(p->program, "?"), parent, start, end);
-	print_sequence(r, p, out);
+	print_sequence(r, p, table, out);
 	fprintf(out, "\n");
 }
 
@@ -208,13 +178,13 @@ static bool tree_order(struct trace_events *r, size_t *order, int *level)
 
 /* The tree (of more than one process), then each process's exit sequence
  * in the same order. */
-static void print_processes(struct trace_events *r, FILE *out)
+static void print_processes(struct trace_events *r, const struct table *table, FILE *out)
 {
 	size_t *order = malloc((r->nprocs + 1) * sizeof(size_t));
 	int *level = malloc((r->nprocs + 1) * sizeof(int));
 	if (order == NULL || level == NULL || !tree_order(r, order, level)) {
 		for (size_t i = 0; i < r->nprocs; i++) /* out of memory: the file's order */
-			print_process(r, &r->procs[i], out);
+			print_process(r, &r->procs[i], table, out);
 	} else {
 		if (r->nprocs > 1)
 			fprintf(out, "process tree (pid program: how it exited; how it ended)\n");
@@ -228,7 +198,7 @@ static void print_processes(struct trace_events *r, FILE *out)
 		if (r->nprocs > 1)
 			fprintf(out, "\n");
 		for (size_t i = 0; i < r->nprocs; i++)
-			print_process(r, &r->procs[order[i]], out);
+			print_process(r, &r->procs[order[i]], table, out);
 	}
 	free(order);
 	free(level);
@@ -244,18 +214,8 @@ static int by_duration(const void *a, const void *b)
 
 #define SLOW_US 1000
 
-static void slow_row(FILE *out, const struct event *v)
-{
-	char name[256], seq[24], outcome[64];
-	handler_name(name, sizeof name, v);
-	seq_text(seq, sizeof seq, v);
-	outcome_text(outcome, sizeof outcome, v);
-	fprintf(out, "  %8ld %5s  %-28s %-20s %7lld us  %s\n", v->pid, seq, name, base(v->library), v->duration_us,
-	        outcome);
-}
-
 /* The slowest, those that took 1 ms or more; the ten longest if none did. */
-static void print_slowest(const struct trace_events *r, FILE *out)
+static void print_slowest(const struct trace_events *r, const struct table *table, FILE *out)
 {
 	const struct event **slow = malloc((r->nevents + 1) * sizeof(const struct event *));
 	if (slow == NULL)
@@ -268,39 +228,47 @@ static void print_slowest(const struct trace_events *r, FILE *out)
 	qsort((void *)slow, n, sizeof(const struct event *), by_duration);
 	bool any_slow = n > 0 && slow[0]->duration_us >= SLOW_US;
 	fprintf(out, "slowest handlers%s\n", any_slow ? " (1 ms or more)" : n > 0 ? " (none took 1 ms or more)" : "");
-	fprintf(out, "  %8s %5s  %-28s %-20s %10s  %s\n", "pid", "seq", "handler", "library", "duration", "outcome");
+	table_header(out, table);
 	for (size_t i = 0; i < n && i < 10 && (!any_slow || slow[i]->duration_us >= SLOW_US); i++)
-		slow_row(out, slow[i]);
+		table_row(out, table, slow[i]->pid, slow[i]);
 	if (n == 0)
 		fprintf(out, "  none ran\n");
 	free(slow);
 }
 
-static void print(struct trace_events *r, FILE *out)
+static void print_failures(const struct trace_events *r, const struct table *table, FILE *out)
 {
-	print_processes(r, out);
-	print_slowest(r, out);
 	fprintf(out, "\nfailures\n");
 	size_t failures = 0;
 	for (size_t i = 0; i < r->nevents; i++) {
 		const struct event *v = &r->events[i];
 		if (v->kind != EV_DONE || !failed(v))
 			continue;
-		char name[256], seq[24], outcome[64];
-		handler_name(name, sizeof name, v);
-		seq_text(seq, sizeof seq, v);
-		outcome_text(outcome, sizeof outcome, v);
-		fprintf(out, "  %8ld %5s  %-28s %-20s %s\n", v->pid, seq, name, base(v->library), outcome);
+		table_row(out, table, v->pid, v);
 		failures++;
 	}
 	if (failures == 0)
 		fprintf(out, "  none\n");
 }
 
+static void print(struct trace_events *r, FILE *out)
+{
+	struct table table = { .columns = TABLE_ORDER | TABLE_FLAVOUR | TABLE_DURATION, .indent = "       " };
+	table_fit(&table, r);
+	print_processes(r, &table, out);
+	table.columns = TABLE_PID | TABLE_DURATION;
+	table.indent = "   ";
+	print_slowest(r, &table, out);
+	table.columns = TABLE_PID;
+	print_failures(r, &table, out);
+}
+
 int trace_report(const char *path, enum trace_report_format format, FILE *out)
 {
 	struct trace_events t;
 	int result = trace_events_read(path, &t);
+	if (result == 0)
+		trace_names_resolve(&t);
 	if (result == 0 && format == TRACE_REPORT_CHROME)
 		result = trace_chrome(&t, out) == 0 ? 0 : trace_events_refuse(path, "out of memory");
 	else if (result == 0)
