@@ -83,7 +83,7 @@ crash_under_wrapper()
 	CRASH_IN=obj crash_under_wrapper "$WRAPPER"
 	local d
 	d=$(address_of 'Obj::~Obj()')
-	grep -qF "atexit-shim: exit handler $(addr2line_says "$d") in $(prog)+$d (__cxa_atexit, registration " \
+	grep -qF "atexit-shim: exit handler $(addr2line_says "$d") for object liba::a1 in $(prog)+$d (__cxa_atexit, registration " \
 		"$BATS_TEST_TMPDIR/err"
 	grep -q 'state saved' "$BATS_TEST_TMPDIR/out" # the others still ran
 }
@@ -230,6 +230,41 @@ for line in open(sys.argv[3]):
     assert (args["function"], args["source"], args.get("object_name", "")) == (function, where, obj), e
     assert args["registrar"].endswith("/" + registrar) and args["library"] == path, e
 PY
+}
+
+@test "a crashing handler's report names its object and the library that registered it, as nm -C and addr2line -C -f do" {
+	local target trace=$BATS_TEST_TMPDIR/trace.jsonl
+	for target in app::m1 liba::a1 libb::b1 plugin::p libb::cache save_state flush_b; do
+		rm -f "$trace"
+		NAMES_CRASH=$target run shim --trace="$trace" --json -- "$(names)" "$(plugin)" at-exit
+		[ "$status" -eq 139 ] # died by SIGSEGV, after every other handler ran
+		[ "$(printf '%s\n' "$output" | grep -c '^~Obj \|^flush_b$\|^~Cache$\|^state saved$')" -eq 6 ]
+		# the expected line, from the handler that failed in the trace
+		local expected
+		expected=$(python3 - "$trace" "$FIXTURES" <<'PY'
+import json, subprocess, sys
+trace, fixtures = sys.argv[1:]
+failed = [e for e in map(json.loads, open(trace)) if e["event"] == "done" and e["outcome"] == "signal"]
+assert len(failed) == 1, failed
+e = failed[0]
+out = subprocess.run(["addr2line", "-C", "-f", "-e", e["library"], e["offset"]], capture_output=True, text=True)
+function, where = out.stdout.splitlines()[:2]
+line = f"atexit-shim: exit handler {function} ({where.split(' (discriminator')[0]})"
+if "object_library" in e:
+    names = [l.split(" ", 2)[2] for l in subprocess.run(["nm", "-C", e["object_library"]], capture_output=True,
+             text=True).stdout.splitlines() if l[:1] != " " and int(l.split(" ")[0], 16) == int(e["object_offset"], 16)]
+    line += f" for object {names[0]}"
+line += f" in {e['library']}+{e['offset']} ({e['flavour']}, registration {e['seq']}"
+if e["registrar"] != e["library"]:
+    line += f", registered by {e['registrar']}"
+print(line + ") was killed by SIGSEGV")
+PY
+)
+		printf '%s\n' "$output" | grep -qF "$expected" || { echo "$target: no line $expected" >&2; return 1; }
+	done
+	# known by heart: the object of libb, its destructor's code in liba
+	NAMES_CRASH=libb::b1 run shim -- "$(names)" "$(plugin)" at-exit
+	printf '%s\n' "$output" | grep -q "^atexit-shim: exit handler Obj::~Obj() ([^ ]*/names_liba\.cc:[0-9]*) for object libb::b1 in $FIXTURES/.libs/liba\.so+0x[0-9a-f]* (__cxa_atexit, registration [0-9]*, registered by $FIXTURES/.libs/libb\.so) was killed by SIGSEGV"
 }
 
 @test "without a symbolizer, or where the files are gone: the raw failure line; the report's own names, +offset, where an object lies" {
