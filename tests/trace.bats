@@ -169,8 +169,7 @@ PY
 	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* register seq=1 flavour=atexit symbol=exitprobe_exported library=exitprobe offset=0x[0-9a-f]*$"
 	# one line per handler, when it ends: no run line, the name and no path
 	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* done seq=1 symbol=exitprobe_exported library=exitprobe offset=0x[0-9a-f]* duration_us=[0-9]* outcome=ok$"
-	! printf '%s\n' "$output" | grep -q ' run seq='
-	! printf '%s\n' "$output" | grep -q '^atexit-shim.* library=/' 
+	[ "$(printf '%s\n' "$output" | grep -c ' run seq=\|^atexit-shim.* library=/')" -eq 0 ]
 	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* final status=0$"
 }
 
