@@ -101,6 +101,19 @@ PY
 	[ "$(grep -c '"early":true' "$trace")" -eq "$(wc -w <<<"$output")" ]
 }
 
+@test "JSON: a program with two libraries and a dlopen'ed plugin: every run has its register event" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	run shim --trace="$trace" --json -- "$FIXTURES/cxx_names" "$FIXTURES/.libs/libnames_plugin.so" at-exit
+	[ "$status" -eq 0 ]
+	run every_run_registered "$trace"
+	[ "$status" -eq 0 ]
+	# libstdc++'s registrations at least came before tracing started
+	[ -n "$output" ]
+	# and every handler ran: the program's, both libraries', the plugin's, libstdc++'s
+	[ "$(grep -c '"event":"run"' "$trace")" -eq "$(grep -c '"event":"register"' "$trace")" ]
+	[ "$(grep -c '"event":"run".*"object_library":"[^"]*/libnames_plugin.so"' "$trace")" -eq 1 ]
+}
+
 @test "the registering library and a __cxa_atexit entry's object: every JSON event, text where useful" {
 	local trace=$BATS_TEST_TMPDIR/trace.jsonl
 	run shim --trace="$trace" --json -- "$FIXTURES/exitprobe" cxa=b on_exit=a exit=0
