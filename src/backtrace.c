@@ -117,23 +117,33 @@ static bool collect_from(const void *from, void **out, int *count)
 	return true;
 }
 
-void backtrace_name(const void *from, const void *handler, struct named_backtrace *t)
+/* Where address lies, for the symbolizer; one byte back for a return
+ * address (it names the call). */
+static struct symbolize_request request_for(const void *address, bool return_address)
+{
+	struct symbol s;
+	symbol_of(address, &s);
+	uintptr_t back = return_address && s.offset > 0 ? 1 : 0;
+	return (struct symbolize_request){ s.library, s.offset - back };
+}
+
+void backtrace_name(const void *from, const void *handler, const void *object, struct named_backtrace *t)
 {
 	t->named = false;
+	t->names = NULL;
 	if (!collect_from(from, t->address, &t->count))
 		t->count = -1;
-	struct symbolize_request requests[65];
-	struct symbol s;
-	symbol_of(handler, &s);
-	requests[0] = (struct symbolize_request){ s.library, s.offset };
-	for (int i = 0; i < t->count; i++) {
-		symbol_of(t->address[i], &s);
-		/* a return address (every frame but the fault's) names the call: one byte back */
-		uintptr_t back = i > 0 && s.offset > 0 ? 1 : 0;
-		requests[1 + i] = (struct symbolize_request){ s.library, s.offset - back };
-	}
-	size_t n = 1 + (t->count > 0 ? (size_t)t->count : 0);
-	t->named = symbolize_client_ask(requests, n, t->names);
+	struct symbolize_request requests[66];
+	requests[0] = request_for(handler, false);
+	/* a C++ static's object; one outside every file (on the heap) has no
+	 * library, and a request without one is not asked */
+	requests[1] = object != NULL ? request_for(object, false) : (struct symbolize_request){ NULL, 0 };
+	for (int i = 0; i < t->count; i++) /* every frame but the fault's is a return address */
+		requests[2 + i] = request_for(t->address[i], i > 0);
+	size_t n = 2 + (t->count > 0 ? (size_t)t->count : 0);
+	t->named = symbolize_client_ask(requests, n, t->answers);
+	t->handler = (struct handler_names){ t->answers[0], t->answers[1] };
+	t->names = t->named ? &t->handler : NULL;
 }
 
 void backtrace_write_named(struct named_backtrace *t)
@@ -151,8 +161,8 @@ void backtrace_write_named(struct named_backtrace *t)
 			line_add(&l, "    #");
 			line_add_decimal(&l, i);
 			line_add(&l, " ");
-			if (t->names[1 + i] != NULL) {
-				line_add_escaped(&l, t->names[1 + i]);
+			if (t->answers[2 + i] != NULL) {
+				line_add_escaped(&l, t->answers[2 + i]);
 				line_add(&l, " in ");
 			}
 			if (s.library != NULL) {

@@ -14,6 +14,8 @@
 
 #include <stdbool.h>
 
+#include "report.h"
+
 /* Before a pass of handlers that may fail: cheap once it has succeeded. */
 void backtrace_prepare(void);
 
@@ -24,16 +26,19 @@ void backtrace_prepare(void);
  * handler, the signal handling below the fault), and names for the handler
  * and each frame from the external symbolizer (symbolize_client.h) when it
  * answers.  In the signal handler, in this order:
- *   backtrace_name(from, handler's address, &t);
- *   the report's line, naming the handler t.names[0] (NULL: as today);
+ *   backtrace_name(from, handler's address, its object or NULL, &t);
+ *   the report's line, naming the handler with t.names (see report.h's
+ *   line_add_handler_named; NULL when the symbolizer did not answer);
  *   backtrace_write_named(&t): the frames, then the names are released. */
 struct named_backtrace {
 	void *address[64];
 	int count;      /* -1: no unwinder (backtrace_write_named says why) */
 	bool named;     /* the symbolizer answered */
-	const char *names[65]; /* [0] the handler, [1 + i] frame i; NULL: unknown */
+	const char *answers[66]; /* [0] the handler, [1] its object, [2 + i] frame i; NULL: unknown */
+	struct handler_names handler; /* answers[0] and [1] */
+	const struct handler_names *names; /* &handler if named, else NULL: the raw form */
 };
-void backtrace_name(const void *from, const void *handler, struct named_backtrace *t);
+void backtrace_name(const void *from, const void *handler, const void *object, struct named_backtrace *t);
 void backtrace_write_named(struct named_backtrace *t);
 
 #endif

@@ -220,24 +220,55 @@ void line_add_handler(struct line *l, const struct handler *h)
 	line_add_handler_named(l, h, NULL);
 }
 
-void line_add_handler_named(struct line *l, const struct handler *h, const char *name)
+/* " for object NAME", a C++ static's, where the symbolizer answered. */
+static void add_object(struct line *l, const struct handler *h, const struct handler_names *names)
+{
+	if (names == NULL || h->flavour != FLAVOUR_CXA || h->arg == NULL)
+		return;
+	line_add(l, " for object ");
+	if (names->object != NULL)
+		line_add_escaped(l, names->object);
+	else
+		line_add_hex(l, (uintptr_t)h->arg);
+}
+
+/* ", registered by LIBRARY" where the DSO handle's library is not the
+ * code's: one library's objects destroyed by another's destructor. */
+static void add_registrar(struct line *l, const struct handler *h, const struct symbol *code,
+                          const struct handler_names *names)
+{
+	struct symbol registrar;
+	if (names == NULL || h->dso == NULL)
+		return;
+	symbol_of(h->dso, &registrar);
+	if (registrar.library == NULL || (code->library != NULL && strcmp(registrar.library, code->library) == 0))
+		return;
+	line_add(l, ", registered by ");
+	line_add_escaped(l, registrar.library);
+}
+
+void line_add_handler_named(struct line *l, const struct handler *h, const struct handler_names *names)
 {
 	struct symbol s;
 	symbol_of((const void *)h->fn, &s);
-	if (name != NULL)
-		s.name = name;
+	const char *name = names != NULL && names->code != NULL ? names->code : s.name;
+	bool named = name != NULL && s.library != NULL;
+	if (named) { /* "FUNCTION for object OBJECT in library+0xoffset" */
+		line_add_escaped(l, name);
+		add_object(l, h, names);
+		line_add(l, " in ");
+	}
 	if (s.library != NULL) {
-		if (s.name != NULL) {
-			line_add_escaped(l, s.name);
-			line_add(l, " in ");
-		}
 		line_add_escaped(l, s.library);
 		line_add(l, "+");
 	}
 	line_add_hex(l, s.offset);
+	if (!named) /* "library+0xoffset for object OBJECT" */
+		add_object(l, h, names);
 	line_add(l, " (");
 	line_add(l, flavour_name(h->flavour));
 	line_add(l, ", registration ");
 	line_add_decimal(l, (long long)h->seq);
+	add_registrar(l, h, &s, names);
 	line_add(l, ")");
 }

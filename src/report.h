@@ -48,9 +48,20 @@ void symbol_of(const void *address, struct symbol *out);
 /* "symbol in library+0xoffset (flavour, registration N)", the symbol from
  * dladdr when one starts exactly at the handler; else without it. */
 void line_add_handler(struct line *l, const struct handler *h);
-/* The same with name (the symbolizer's, at a failure) in place of dladdr's
- * exported symbol; NULL: as line_add_handler. */
-void line_add_handler_named(struct line *l, const struct handler *h, const char *name);
+
+/* What the external symbolizer said at a failure (backtrace.h), NULL where
+ * it knew nothing: the handler's code, "FUNCTION (FILE:LINE)", and a
+ * __cxa_atexit entry's object, "liba::a1". */
+struct handler_names {
+	const char *code;
+	const char *object;
+};
+/* With names (the symbolizer answered): "FUNCTION (FILE:LINE) for object
+ * OBJECT in library+0xoffset (flavour, registration N, registered by
+ * REGISTRAR)": the object of a __cxa_atexit entry (its address where the
+ * symbolizer had no name), the library that registered it where that is not
+ * the code's.  NULL: as line_add_handler, the raw form. */
+void line_add_handler_named(struct line *l, const struct handler *h, const struct handler_names *names);
 
 
 #endif

@@ -166,6 +166,13 @@ void runner_enter_exit(int status)
 	enter_exit(status, "exit()");
 }
 
+/* The object a __cxa_atexit entry's destructor destroys, for its name in
+ * a failure's report; NULL for the other flavours, whose argument is not one. */
+static const void *object_of(const struct handler *h)
+{
+	return h->flavour == FLAVOUR_CXA ? h->arg : NULL;
+}
+
 /* catch.c's judge: whether a signal is a handler's failure (see catch.h). */
 static bool crashed(int sig, const siginfo_t *info, const void *where)
 {
@@ -178,9 +185,9 @@ static bool crashed(int sig, const siginfo_t *info, const void *where)
 		if (!watchdog_expired())
 			return true; /* late, from a handler that has finished: nothing to do */
 		struct named_backtrace trace;
-		backtrace_name(where, (const void *)run->handler->fn, &trace);
+		backtrace_name(where, (const void *)run->handler->fn, object_of(run->handler), &trace);
 		line_add(&line, "exit handler ");
-		line_add_handler_named(&line, run->handler, trace.names[0]);
+		line_add_handler_named(&line, run->handler, trace.names);
 		line_add(&line, " ran longer than ");
 		line_add_duration(&line, watchdog_limit());
 		line_add(&line, " and was abandoned; the other handlers still run. It was here:");
@@ -200,9 +207,9 @@ static bool crashed(int sig, const siginfo_t *info, const void *where)
 			trace_done(run->handler, run->started_us, "unmapped", 0);
 	} else {
 		struct named_backtrace trace;
-		backtrace_name(where, (const void *)run->handler->fn, &trace);
+		backtrace_name(where, (const void *)run->handler->fn, object_of(run->handler), &trace);
 		line_add(&line, "exit handler ");
-		line_add_handler_named(&line, run->handler, trace.names[0]);
+		line_add_handler_named(&line, run->handler, trace.names);
 		line_add(&line, " was killed by SIG");
 		line_add(&line, signal_name(sig));
 		line_add(&line, " (");

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SYMBOLIZE_CLIENT_MAX 66  /* the handler and a backtrace's 64 frames, and one spare */
+#define SYMBOLIZE_CLIENT_MAX 66  /* the handler, its object and a backtrace's 64 frames */
 #define SYMBOLIZE_CLIENT_MS 3000 /* the whole exchange, the child's start included */
 
 struct symbolize_request {

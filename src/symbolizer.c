@@ -29,6 +29,8 @@ struct symbolizer {
 	size_t count, next; /* next: the slot to reuse once full */
 	char *(*demangle)(const char *, char *, size_t *, int *);
 	char *demangled;    /* the last demangled name (malloc'd by __cxa_demangle) */
+	char unversioned[1024]; /* the last versioned symbol's name */
+	char file[4096];        /* the last source file */
 	char answer[8192];
 };
 
@@ -159,46 +161,67 @@ static const char *dwarf_function(Dwfl_Module *module, GElf_Addr address)
 	return name;
 }
 
-const char *symbolizer_lookup(struct symbolizer *s, const char *path, uint64_t offset)
+/* The symbol tables' name for the code or data at address, else DWARF's;
+ * NULL if neither has one. */
+static const char *raw_name(struct symbolizer *s, Dwfl_Module *module, GElf_Addr address)
 {
-	struct opened *o = open_file(s, path);
-	if (o == NULL || o->module == NULL)
-		return "?";
-	GElf_Addr address = o->base + offset;
 	GElf_Off from_start = 0;
 	GElf_Sym sym;
-	const char *name = dwfl_module_addrinfo(o->module, address, &from_start, &sym, NULL, NULL, NULL);
+	const char *name = dwfl_module_addrinfo(module, address, &from_start, &sym, NULL, NULL, NULL);
 	if (name != NULL && name[0] == '\0')
 		name = NULL;
 	/* a versioned symbol (__libc_start_main@@GLIBC_2.34) by its name, as addr2line gives it */
-	char unversioned[1024];
-	if (name != NULL && strchr(name, '@') != NULL && strchr(name, '@') != name) {
-		snprintf(unversioned, sizeof unversioned, "%.*s", (int)(strchr(name, '@') - name), name);
-		name = unversioned;
+	const char *at = name != NULL ? strchr(name, '@') : NULL;
+	if (at != NULL && at != name) {
+		snprintf(s->unversioned, sizeof s->unversioned, "%.*s", (int)(at - name), name);
+		name = s->unversioned;
 	}
-	if (name == NULL)
-		name = dwarf_function(o->module, address);
-	if (demangle(s, name))
-		name = s->demangled;
+	return name != NULL ? name : dwarf_function(module, address);
+}
 
-	int line = 0;
-	const char *file = NULL;
-	Dwfl_Line *source = dwfl_module_getsrc(o->module, address);
-	const char *dir = NULL;
-	if (source != NULL) {
-		file = dwfl_lineinfo(source, NULL, &line, NULL, NULL, NULL);
-		/* a relative name is from the compilation's directory, as addr2line shows it */
-		if (file != NULL && file[0] != '/')
-			dir = dwfl_line_comp_dir(source);
-	}
+/* The source file (from the compilation's directory when relative, as
+ * addr2line shows it) and line of address, into s->file; false if unknown. */
+static bool source_of(struct symbolizer *s, Dwfl_Module *module, GElf_Addr address, int *line)
+{
+	Dwfl_Line *source = dwfl_module_getsrc(module, address);
+	const char *file = source != NULL ? dwfl_lineinfo(source, NULL, line, NULL, NULL, NULL) : NULL;
+	if (file == NULL || *line <= 0)
+		return false;
+	const char *dir = file[0] != '/' ? dwfl_line_comp_dir(source) : NULL;
+	snprintf(s->file, sizeof s->file, "%s%s%s", dir != NULL ? dir : "", dir != NULL ? "/" : "", file);
+	return true;
+}
 
-	if (name == NULL && file == NULL)
-		return "?";
-	if (file != NULL && line > 0)
-		snprintf(s->answer, sizeof s->answer, "%s (%s%s%s:%d)", name != NULL ? name : "?",
-		         dir != NULL ? dir : "", dir != NULL ? "/" : "", file, line);
+const char *symbolizer_demangle(struct symbolizer *s, const char *name)
+{
+	return demangle(s, name) ? s->demangled : name;
+}
+
+bool symbolizer_find(struct symbolizer *s, const char *path, uint64_t offset, struct symbolized *out)
+{
+	*out = (struct symbolized){ 0 };
+	struct opened *o = open_file(s, path);
+	if (o == NULL || o->module == NULL)
+		return false;
+	GElf_Addr address = o->base + offset;
+	out->function = symbolizer_demangle(s, raw_name(s, o->module, address));
+	if (source_of(s, o->module, address, &out->line))
+		out->file = s->file;
 	else
-		snprintf(s->answer, sizeof s->answer, "%s", name != NULL ? name : "?");
+		out->line = 0;
+	return out->function != NULL || out->file != NULL;
+}
+
+const char *symbolizer_lookup(struct symbolizer *s, const char *path, uint64_t offset)
+{
+	struct symbolized found;
+	if (!symbolizer_find(s, path, offset, &found))
+		return "?";
+	const char *name = found.function != NULL ? found.function : "?";
+	if (found.file != NULL)
+		snprintf(s->answer, sizeof s->answer, "%s (%s:%d)", name, found.file, found.line);
+	else
+		snprintf(s->answer, sizeof s->answer, "%s", name);
 	/* one answer, one line, whatever a name or a path holds */
 	for (char *p = s->answer; *p != '\0'; p++)
 		if (*p == '\n' || *p == '\r')

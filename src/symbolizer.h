@@ -11,6 +11,7 @@
 #ifndef ATEXIT_SHIM_SYMBOLIZER_H
 #define ATEXIT_SHIM_SYMBOLIZER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -26,6 +27,20 @@ void symbolizer_free(struct symbolizer *s);
  * FUNCTION is a function's or a data object's name, demangled.  The result
  * is valid until the next call. */
 const char *symbolizer_lookup(struct symbolizer *s, const char *path, uint64_t offset);
+
+/* The same in parts, for the report's columns: function NULL where no name
+ * is known, file NULL (and line 0) where no source position is; false when
+ * neither is.  Valid until the next call. */
+struct symbolized {
+	const char *function;
+	const char *file;
+	int line;
+};
+bool symbolizer_find(struct symbolizer *s, const char *path, uint64_t offset, struct symbolized *out);
+
+/* name demangled if it is a C++ name and the demangler is there, else name
+ * itself (NULL for NULL); valid until the next call. */
+const char *symbolizer_demangle(struct symbolizer *s, const char *name);
 
 /* atexit-shim --symbolize: lines "PATH OFFSET" (OFFSET in hex, 0x...; the
  * path is everything before the last space) from in, one answer a line to

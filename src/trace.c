@@ -148,10 +148,11 @@ static size_t utf8_length(const unsigned char *s)
 }
 
 /* Room kept at the end of a JSON event while a string value is added, for
- * the fields that may follow it (a second string's quotes, numbers, hex
- * offsets: about 120 bytes at most) and the closing brace: a long value is
- * cut, not the object, so that the line stays valid JSON. */
-#define JSON_TAIL 160
+ * the fields that may follow it (the names and quotes of later strings,
+ * numbers, hex offsets and addresses: about 190 bytes at most after a
+ * handler's symbol) and the closing brace: a long value is cut, not the
+ * object, so that the line stays valid JSON. */
+#define JSON_TAIL 224
 
 /* One character of a JSON string's contents, written to unit (at most 6
  * bytes, not terminated): quotes and backslashes escaped, a valid UTF-8
@@ -278,6 +279,22 @@ static const char *shown_path(const char *path)
 	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
 }
 
+/* A __cxa_atexit entry's object: its address; in JSON also the library
+ * holding it and its offset there, which --report names it from offline
+ * (none for an object outside every library, on the heap). */
+static void object_fields(struct line *l, const void *object)
+{
+	field_hex(l, "object", (uintptr_t)object);
+	if (!trace.json || object == NULL)
+		return;
+	struct symbol where;
+	symbol_of(object, &where);
+	if (where.library != NULL) {
+		field_string(l, "object_library", where.library);
+		field_hex(l, "object_offset", where.offset);
+	}
+}
+
 enum handler_event { EVENT_REGISTER, EVENT_EARLY, EVENT_RUN, EVENT_DONE };
 
 /* A handler's fields.  JSON: all of them in every event.  Text: the
@@ -297,7 +314,7 @@ static void handler_fields(struct line *l, const struct handler *h, enum handler
 	field_string(l, "library", shown_path(code.library));
 	field_hex(l, "offset", code.offset);
 	if (h->flavour == FLAVOUR_CXA) /* the argument: the object a C++ destructor destroys */
-		field_hex(l, "object", (uintptr_t)h->arg);
+		object_fields(l, h->arg);
 	/* text: only where it tells something the library does not */
 	if (trace.json || (registrar.library != NULL &&
 	                   (code.library == NULL || strcmp(registrar.library, code.library) != 0)))

@@ -1,8 +1,9 @@
 /* atexit-shim --report=FILE: a JSON Lines trace (one process or a whole
- * tree) read back and shown as tables: per process, its exit sequence;
- * across processes, the slowest handlers and every failure; or as a
- * timeline (--format=chrome).  Part of the
- * wrapper only: the preload library stays free of json-c. */
+ * tree) read back (trace_events.h), its handlers and objects named offline
+ * (trace_names.h), and shown as tables (trace_table.h): per process, its
+ * exit sequence; across processes, the slowest handlers and every failure;
+ * or as a timeline (--format=chrome, trace_chrome.h).  Part of the wrapper
+ * only: the preload library stays free of json-c and libdw. */
 #ifndef ATEXIT_SHIM_TRACE_REPORT_H
 #define ATEXIT_SHIM_TRACE_REPORT_H
 

@@ -73,7 +73,7 @@ assert runs, "nothing ran"
 for e in runs:
     r = registered.get(e["seq"])
     assert r is not None, f"seq {e['seq']} ran but was never registered"
-    for key in ("flavour", "symbol", "library", "offset", "object", "registrar"):
+    for key in ("flavour", "symbol", "library", "offset", "object", "object_library", "object_offset", "registrar"):
         assert r.get(key) == e.get(key), (key, r, e)
 for e in events:
     assert e.get("early", True) is True, e
@@ -101,6 +101,19 @@ PY
 	[ "$(grep -c '"early":true' "$trace")" -eq "$(wc -w <<<"$output")" ]
 }
 
+@test "JSON: a program with two libraries and a dlopen'ed plugin: every run has its register event" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	run shim --trace="$trace" --json -- "$FIXTURES/cxx_names" "$FIXTURES/.libs/libnames_plugin.so" at-exit
+	[ "$status" -eq 0 ]
+	run every_run_registered "$trace"
+	[ "$status" -eq 0 ]
+	# libstdc++'s registrations at least came before tracing started
+	[ -n "$output" ]
+	# and every handler ran: the program's, both libraries', the plugin's, libstdc++'s
+	[ "$(grep -c '"event":"run"' "$trace")" -eq "$(grep -c '"event":"register"' "$trace")" ]
+	[ "$(grep -c '"event":"run".*"object_library":"[^"]*/libnames_plugin.so"' "$trace")" -eq 1 ]
+}
+
 @test "the registering library and a __cxa_atexit entry's object: every JSON event, text where useful" {
 	local trace=$BATS_TEST_TMPDIR/trace.jsonl
 	run shim --trace="$trace" --json -- "$FIXTURES/exitprobe" cxa=b on_exit=a exit=0
@@ -120,6 +133,33 @@ PY
 	printf '%s\n' "$output" | grep -q ' done seq=1 library=exitprobe offset=0x[0-9a-f]* object=0x[0-9a-f]* duration_us=[0-9]* outcome=ok$'
 	run shim --trace -- "$FIXTURES/early_main"
 	printf '%s\n' "$output" | grep -q ' register seq=1 flavour=atexit library=libearly.so offset=0x[0-9a-f]* early$'
+}
+
+@test "JSON: a C++ static's object is located, file and offset, for the report to name it; one outside every file is not" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl prog=$FIXTURES/cxx_crash
+	run shim --trace="$trace" --json -- "$prog"
+	[ "$status" -eq 0 ]
+	# nm's address of liba::a1 in the PIE is its offset from the load base
+	local a1
+	a1=$(nm -C "$prog" | grep ' liba::a1$' | cut -d' ' -f1 | sed 's/^0*/0x/')
+	[ -n "$a1" ]
+	run python3 - "$trace" "$prog" "$a1" <<'PY'
+import json, sys
+trace, prog, a1 = sys.argv[1:]
+located = [e for e in map(json.loads, open(trace)) if e["event"] in ("register", "run", "done")
+           and e.get("object_library") == prog]
+assert [e["event"] for e in located] == ["register", "run", "done"], located
+for e in located:
+    assert int(e["object_offset"], 16) == int(a1, 16), (e, a1)
+    assert e["library"] == prog and e["flavour"] == "__cxa_atexit", e
+PY
+	[ "$status" -eq 0 ]
+	# exitprobe's cxa argument is a string of argv, on the stack: an address only
+	rm "$trace"
+	run shim --trace="$trace" --json -- "$FIXTURES/exitprobe" cxa=b exit=0
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '"object":"0x' "$trace")" -eq 3 ]
+	[ "$(grep -c '"object_library"\|"object_offset"' "$trace")" -eq 0 ]
 }
 
 @test "JSON: dlclose is a finalize event naming the library; quick_exit is traced" {
@@ -142,8 +182,7 @@ PY
 	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* register seq=1 flavour=atexit symbol=exitprobe_exported library=exitprobe offset=0x[0-9a-f]*$"
 	# one line per handler, when it ends: no run line, the name and no path
 	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* done seq=1 symbol=exitprobe_exported library=exitprobe offset=0x[0-9a-f]* duration_us=[0-9]* outcome=ok$"
-	! printf '%s\n' "$output" | grep -q ' run seq='
-	! printf '%s\n' "$output" | grep -q '^atexit-shim.* library=/' 
+	[ "$(printf '%s\n' "$output" | grep -c ' run seq=\|^atexit-shim.* library=/')" -eq 0 ]
 	printf '%s\n' "$output" | grep -q "^atexit-shim\[$pid\] [0-9.]* final status=0$"
 }
 
