@@ -11,9 +11,12 @@
 
 #include "lock.h"
 
-/* The crash signals, and the watchdog's when a time limit is set. */
+/* The crash signals, and a spare one while passes run, if asked for. */
 static int caught[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, 0 };
 #define CAUGHT (sizeof caught / sizeof caught[0])
+#define SPARE (CAUGHT - 1)
+
+static bool spare_wanted;
 
 /* Enough for a report, dladdr and libgcc's unwinder. */
 #define STACK_SIZE ((size_t)64 * 1024)
@@ -88,13 +91,39 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 	errno = saved_errno;
 }
 
-void catch_also(int sig)
+void catch_spare_signal(void)
 {
-	caught[CAUGHT - 1] = sig;
+	spare_wanted = true;
+}
+
+int catch_spare(void)
+{
+	return __atomic_load_n(&caught[SPARE], __ATOMIC_RELAXED);
+}
+
+static bool left_alone(int sig, const sigset_t *blocked)
+{
+	struct sigaction now;
+	return sigismember(blocked, sig) == 0 && sigaction(sig, NULL, &now) == 0 &&
+	       (now.sa_flags & SA_SIGINFO) == 0 && now.sa_handler == SIG_DFL;
+}
+
+/* (An emulator such as qemu-user keeps the highest ones: sigaction fails
+ * on them, and they are passed over.) */
+static int free_realtime_signal(void)
+{
+	sigset_t blocked;
+	if (!spare_wanted || sigprocmask(SIG_BLOCK, NULL, &blocked) != 0)
+		return 0;
+	for (int sig = SIGRTMAX; sig >= SIGRTMIN; sig--)
+		if (left_alone(sig, &blocked))
+			return sig;
+	return 0;
 }
 
 static void install(void)
 {
+	__atomic_store_n(&caught[SPARE], free_realtime_signal(), __ATOMIC_RELAXED);
 	struct sigaction ours = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_ONSTACK };
 	sigemptyset(&ours.sa_mask);
 	for (size_t i = 0; i < CAUGHT && caught[i] != 0; i++)
@@ -109,6 +138,7 @@ static void restore(void)
 		if (sigaction(caught[i], NULL, &now) == 0 && now.sa_sigaction == on_signal)
 			sigaction(caught[i], &catching.program[i], NULL);
 	}
+	__atomic_store_n(&caught[SPARE], 0, __ATOMIC_RELAXED);
 }
 
 void catch_begin(struct catch_pass *pass, catch_judge *judge)

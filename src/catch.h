@@ -17,8 +17,16 @@ struct catch_pass {
 	stack_t saved_stack; /* the thread's alternate stack before it */
 };
 
-/* Handles sig too during passes (the watchdog's); before any pass. */
-void catch_also(int sig);
+/* Also handles, during passes, one spare real-time signal (for the
+ * watchdog's timers): one the program leaves alone, at its default action
+ * and not blocked in the thread whose pass installs the actions; the
+ * highest such, as programs take theirs from SIGRTMIN up.  Chosen anew
+ * each time the first pass begins, since a program installs its own
+ * actions as it runs.  Asked for before any pass. */
+void catch_spare_signal(void);
+/* That signal, while a pass is under way; 0 if none is free or none was
+ * asked for. */
+int catch_spare(void);
 
 /* The caller's side, called in the crashing thread: never returns if the
  * crash was a handler's; false if the signal is not the caller's business.

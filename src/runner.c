@@ -87,7 +87,7 @@ void runner_set_skip(const char *globs)
 void runner_set_timeout(uint64_t ns)
 {
 	watchdog_set_limit(ns);
-	catch_also(watchdog_signal());
+	catch_spare_signal();
 }
 
 /* Records the running handler's failure with a one-line description, and
@@ -181,7 +181,7 @@ static bool crashed(int sig, const siginfo_t *info, const void *where)
 		return false;
 	struct line line = { 0 };
 	line_add(&line, "atexit-shim: ");
-	if (sig == watchdog_signal()) {
+	if (sig != 0 && sig == watchdog_signal()) {
 		if (!watchdog_expired())
 			return true; /* late, from a handler that has finished: nothing to do */
 		struct named_backtrace trace;
@@ -232,6 +232,18 @@ static void call(const struct handler *h, int status)
 		((void (*)(void *, int))h->fn)(h->arg, status);
 }
 
+/* Once: the program uses every real-time signal (or blocks them). */
+static void say_no_signal_free(void)
+{
+	static atomic_bool said;
+	if (atomic_exchange(&said, true))
+		return;
+	struct line line = { 0 };
+	line_add(&line, "atexit-shim: every real-time signal is in use by the program: "
+	                "the handlers run without ATEXIT_SHIM_TIMEOUT's limit");
+	line_write(&line, STDERR_FILENO);
+}
+
 /* Every pass takes its first handler before calling this: most passes (a
  * library without handlers, a program without any) have nothing to run and
  * then need nothing set up. */
@@ -249,9 +261,11 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 	run->handler = first;
 	run->started_us = 0;
 	run->timed.armed = false;
-	run->owns_watchdog = catches_crashes && watchdog_limit() != 0 && watchdog_begin();
 	if (catches_crashes)
 		catch_begin(&run->catch, crashed);
+	run->owns_watchdog = catches_crashes && watchdog_limit() != 0 && watchdog_begin(catch_spare());
+	if (catches_crashes && watchdog_limit() != 0 && catch_spare() == 0)
+		say_no_signal_free();
 	current_run = run;
 }
 

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -105,6 +106,22 @@ static bool put(int old, int new)
 	return old == new || syscall(SYS_dup3, old, new, 0) == new;
 }
 
+/* The copy holds every descriptor of the program that is not
+ * close-on-exec (a pipe's write end, a lock file): none may outlive the
+ * exec, where it would keep a reader waiting for end-of-file. */
+static void close_from_3(void)
+{
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3, ~0u, 0) == 0)
+		return;
+#endif
+	struct rlimit limit; /* before Linux 5.9: one by one, up to a bound */
+	long last = syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &limit) == 0 && limit.rlim_cur < 65536
+	                    ? (long)limit.rlim_cur : 65536;
+	for (long fd = 3; fd < last; fd++)
+		syscall(SYS_close, fd);
+}
+
 static _Noreturn void child(int end, const char *command, char **env)
 {
 	sigset_t none;
@@ -113,6 +130,7 @@ static _Noreturn void child(int end, const char *command, char **env)
 	if (put(end, 0) && put(end, 1)) {
 		int null = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_WRONLY);
 		if (null < 0 || put(null, 2)) {
+			close_from_3();
 			char *const argv[] = { (char *)command, (char *)"--symbolize", NULL };
 			syscall(SYS_execve, command, argv, env);
 		}

@@ -17,12 +17,13 @@ static uint64_t limit_ns;
  * SIGEV_THREAD_ID glibc's wrappers add nothing but that indirection. */
 static __thread struct {
 	bool exists, armed;
-	int timer; /* the kernel's timer id */
+	int timer;  /* the kernel's timer id */
+	int signal; /* what it sends */
 } local __attribute__((tls_model("initial-exec")));
 
 int watchdog_signal(void)
 {
-	return SIGRTMAX - 2;
+	return local.exists ? local.signal : 0;
 }
 
 void watchdog_set_limit(uint64_t ns)
@@ -35,11 +36,12 @@ uint64_t watchdog_limit(void)
 	return limit_ns;
 }
 
-bool watchdog_begin(void)
+bool watchdog_begin(int sig)
 {
-	if (local.exists)
-		return false; /* an outer pass of this thread owns it */
-	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = watchdog_signal() };
+	if (local.exists || sig == 0)
+		return false; /* an outer pass of this thread owns it, or no signal */
+	local.signal = sig;
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = sig };
 	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
 	local.exists = syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &local.timer) == 0;
 	return local.exists;

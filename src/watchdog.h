@@ -11,16 +11,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The signal the timers send: a real-time one, chosen high in the range
- * to keep clear of programs that use the first few. */
+/* The signal this thread's timer sends (a real-time one the program
+ * leaves alone: catch.h); 0 if it has none. */
 int watchdog_signal(void);
 
 void watchdog_set_limit(uint64_t ns);
 uint64_t watchdog_limit(void); /* 0: no limit */
 
 /* For the length of a pass, in the thread that runs it: true if this call
- * created the thread's timer, and so must end it. */
-bool watchdog_begin(void);
+ * created the thread's timer, sending sig, and so must end it. */
+bool watchdog_begin(int sig);
 void watchdog_end(void);
 
 /* Passes nest (a handler can dlclose a library whose handlers then run

@@ -118,3 +118,20 @@ PY
 		[ "$alive" = yes ]
 	done
 }
+
+@test "the failure-time symbolizer, a copy of the failing process, holds none of the program's descriptors" {
+	# a stand-in symbolizer lists what it holds, then answers "?" to each line
+	local symbolizer=$BATS_TEST_TMPDIR/symbolizer
+	printf '%s\n' '#!/bin/sh' 'ls -l /proc/$$/fd/ >"$FDS_FILE"' "while read -r line; do echo '?'; done" >"$symbolizer"
+	chmod +x "$symbolizer"
+	FDS_FILE=$BATS_TEST_TMPDIR/fds ATEXIT_SHIM_SYMBOLIZER=$symbolizer LD_PRELOAD=$SHIM_LIB \
+		"$FIXTURES/exitprobe" on_exit=a/crash:segv on_exit=b exit=0 7>"$BATS_TEST_TMPDIR/inherited" \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || true
+	grep -q 'on_exit b status=0' "$BATS_TEST_TMPDIR/out"
+	cat "$BATS_TEST_TMPDIR/fds"
+	# it ran, with the socket as its stdin and stdout
+	[ "$(grep -c ' 0 -> socket:' "$BATS_TEST_TMPDIR/fds")" -eq 1 ]
+	# and nothing of the program's: not its fd 7, no pipe, no /dev/null but stderr
+	[ "$(grep -c 'inherited\|pipe:' "$BATS_TEST_TMPDIR/fds")" -eq 0 ]
+	[ "$(grep -c ' -> /dev/null' "$BATS_TEST_TMPDIR/fds")" -eq 1 ]
+}

@@ -39,6 +39,23 @@ ending_with() { ending_under_shim env "$@"; }
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 }
 
+@test "TIMEOUT: the program's own real-time signals stay its own (the timers take one it leaves alone)" {
+	# SIGRTMAX-2 was the timers' fixed signal; the highest ones are qemu-user's
+	local sig own=()
+	for sig in $(kill -l RTMAX-2) $(kill -l RTMAX-1) $(kill -l RTMAX); do
+		[ -n "${CHECK_RELEASE_EMULATOR:-}" ] && [ "$sig" != "$(kill -l RTMAX-2)" ] && continue
+		own+=("own_signal=$sig" "on_exit=$sig/raise:$sig")
+	done
+	run ending_with ATEXIT_SHIM_TIMEOUT=5 "$FIXTURES/exitprobe" "${own[@]}" on_exit=a/crash:hang exit=0
+	[ "$output" = "exit 124" ]
+	# each handler's signal reached the program's handler; the hang was still timed
+	for sig in $(kill -l RTMAX-2) $(kill -l RTMAX-1) $(kill -l RTMAX); do
+		[ -n "${CHECK_RELEASE_EMULATOR:-}" ] && [ "$sig" != "$(kill -l RTMAX-2)" ] && continue
+		grep -qx "program's own signal $sig" "$BATS_TEST_TMPDIR/out"
+	done
+	grep -q 'exit handler .* ran longer than 5 s' "$BATS_TEST_TMPDIR/err"
+}
+
 @test "TIMEOUT: --timeout through the wrapper, and a later failure still wins" {
 	run shim --timeout=0.2 -- "$FIXTURES/exitprobe" on_exit=a/exit:5 on_exit=b/crash:hang exit=0
 	[ "$status" -eq 5 ]
