@@ -25,6 +25,14 @@ static int high_base(void)
  * moved fstat to a new symbol version, and every version a library needs
  * costs each process's loader time (and fstat would not load on older
  * glibc).  A kernel without statx: only whether fd is open can be told. */
+/* fcntl's system call itself: with 64-bit file offsets (i386 builds),
+ * glibc's fcntl is fcntl64, of GLIBC_2.28, one more symbol version; the
+ * commands used here involve no offset. */
+static int descriptor_control(int fd, int command, long arg)
+{
+	return (int)syscall(SYS_fcntl, fd, command, arg);
+}
+
 static bool identify(int fd, uint64_t *dev, uint64_t *ino)
 {
 	struct statx st;
@@ -34,7 +42,7 @@ static bool identify(int fd, uint64_t *dev, uint64_t *ino)
 		return true;
 	}
 	*dev = *ino = 0;
-	return errno == ENOSYS && fcntl(fd, F_GETFD) >= 0;
+	return errno == ENOSYS && descriptor_control(fd, F_GETFD, 0) >= 0;
 }
 
 bool own_fd_take(struct own_fd *own, int fd, bool close_original)
@@ -44,9 +52,9 @@ bool own_fd_take(struct own_fd *own, int fd, bool close_original)
 	bool open = fd >= 0 && identify(fd, &own->dev, &own->ino);
 	int copy = -1;
 	if (open) {
-		copy = fcntl(fd, F_DUPFD_CLOEXEC, high_base());
+		copy = descriptor_control(fd, F_DUPFD_CLOEXEC, high_base());
 		if (copy < 0) /* a table too small for the top: anything but 0-2 */
-			copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+			copy = descriptor_control(fd, F_DUPFD_CLOEXEC, 3);
 	}
 	int failure = errno;
 	if (close_original && fd >= 0)
