@@ -6,11 +6,13 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 #include "libc.h"
 
-/* The program's name as it was run (argv[0]), for the main program, which
- * dladdr names "".  Given by the constructor rather than imported from
+/* The program's name as it was run (argv[0]), which is also what dladdr
+ * names the main program by: for the reports, and for its file where that
+ * cannot be read.  Given by the constructor rather than imported from
  * glibc's program_invocation_name: a data import costs every process a
  * symbol lookup at load. */
 static const char *program_name;
@@ -23,6 +25,28 @@ void report_name_program(const char *name)
 const char *report_program(void)
 {
 	return program_name;
+}
+
+/* The program's file, for whoever reads it later (the symbolizer, --report
+ * from another directory): argv[0] may be relative, or a name found in
+ * PATH.  Found at the first need, never at start-up. */
+static const char *program_file(void)
+{
+	static char path[4096];
+	static _Atomic(const char *) known;
+	const char *file = atomic_load(&known);
+	if (file == NULL) {
+		/* no interpreter (AT_BASE 0): ld.so was run with the program, and
+		 * /proc/self/exe is ld.so */
+		ssize_t n = libc_getauxval(AT_BASE) != 0 ? readlink("/proc/self/exe", path, sizeof path - 1) : -1;
+		file = program_name;
+		if (n > 0 && path[0] == '/') { /* two threads write the same bytes */
+			path[n] = '\0';
+			file = path;
+		}
+		atomic_store(&known, file);
+	}
+	return file;
 }
 
 void line_add(struct line *l, const char *s)
@@ -194,6 +218,14 @@ static bool cached(const void *address, struct symbol *out)
 	return false;
 }
 
+/* dladdr's name for the main program: its argv[0] (glibc's _dl_argv[0]),
+ * or "" from a loader that leaves it empty. */
+static bool is_program(const char *name)
+{
+	return name == NULL || name[0] == '\0' || name == program_name ||
+	       (program_name != NULL && strcmp(name, program_name) == 0);
+}
+
 void symbol_of(const void *address, struct symbol *out)
 {
 	if (address != NULL && cached(address, out))
@@ -201,8 +233,7 @@ void symbol_of(const void *address, struct symbol *out)
 	*out = (struct symbol){ .offset = (uintptr_t)address };
 	Dl_info info;
 	if (libc_dladdr(address, &info) != 0) {
-		out->library = info.dli_fname != NULL && info.dli_fname[0] != '\0' ? info.dli_fname
-		                                                                   : program_name;
+		out->library = is_program(info.dli_fname) ? program_file() : info.dli_fname;
 		out->offset = (uintptr_t)address - (uintptr_t)info.dli_fbase;
 		/* dladdr names the nearest exported symbol below: only an exact hit is this one */
 		if (info.dli_sname != NULL && info.dli_saddr == address)

@@ -296,3 +296,17 @@ PY
 	[ "$status" -eq 2 ]
 	[ "$output" = "atexit-shim: --trace='0': expected a file name (empty and 0 mean no trace; write ./0 for a file named 0)" ]
 }
+
+@test "JSON: a program run by a name found in PATH is traced under its file's whole path (for --report from anywhere)" {
+	local trace=$BATS_TEST_TMPDIR/trace.jsonl
+	run env PATH="$FIXTURES:$PATH" "$WRAPPER" --trace="$trace" --json -- exitprobe exported exit=0
+	[ "$status" -eq 0 ]
+	python3 - "$trace" "$(readlink -f "$FIXTURES/exitprobe")" <<'PY'
+import json, sys
+events = [json.loads(line) for line in open(sys.argv[1])]
+mine = [e for e in events if e["event"] == "register" and e.get("symbol") == "exitprobe_exported"]
+assert len(mine) == 1 and mine[0]["library"] == sys.argv[2], mine
+init = [e for e in events if e["event"] == "init"]
+assert init and init[0]["program"] == "exitprobe", init  # the name as it was run
+PY
+}
