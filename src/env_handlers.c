@@ -292,12 +292,14 @@ static bool from_environment(const struct handler *h, const void *ctx)
 	return h->flavour == FLAVOUR_ENV;
 }
 
-bool env_handlers_before_exit_now(void)
+bool env_handlers_owned_here(void)
 {
-	if (owner_pid == 0 || owner_pid != (long)getpid())
-		return false;
+	return owner_pid != 0 && owner_pid == (long)getpid();
+}
+
+void env_handlers_leave_stdio_unflushed(void)
+{
 	flush_before_commands = false;
-	return true;
 }
 
 void env_handlers_after_fork(bool keep_entries)

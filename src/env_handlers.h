@@ -27,10 +27,14 @@ void env_handlers_register(const char *entries, const struct env_hooks *hooks);
 /* "cmd:COMMAND" if h is the handler of a cmd: entry, else NULL. */
 const char *env_handlers_command(const struct handler *h);
 
-/* The process ends with _exit: whether its entries are this process's own
- * to run (not a vfork or forked child's).  Commands then leave stdio's
- * buffers unflushed, as _exit does. */
-bool env_handlers_before_exit_now(void);
+/* Whether the entries are this process's own to run (not a vfork or
+ * forked child's). */
+bool env_handlers_owned_here(void);
+
+/* The process ends with _exit: commands leave stdio's buffers unflushed,
+ * as _exit does.  Only where the entries are owned here: a vfork child
+ * shares the flag with its parent. */
+void env_handlers_leave_stdio_unflushed(void);
 
 /* In a child forked without exec: the start-up copies of stdout and stderr
  * are closed (the child's commands write to its own, while they are the

@@ -65,7 +65,10 @@ EXPORT void exit(int status)
  * never run), and the trace. */
 EXPORT void _exit(int status)
 {
-	runner_exit_now(status, env_handlers_before_exit_now());
+	bool own_entries = env_handlers_owned_here();
+	if (own_entries)
+		env_handlers_leave_stdio_unflushed();
+	runner_exit_now(status, own_entries);
 }
 
 EXPORT void _Exit(int status) __attribute__((alias("_exit")));
