@@ -1,4 +1,5 @@
-/* The runner's semantics: see runner.h. */
+/* The runner's semantics: see runner.h.  What a failure leaves, its record
+ * and its report on stderr: runner_failure.c. */
 #define _GNU_SOURCE
 #include "runner.h"
 
@@ -15,10 +16,10 @@
 
 #include "backtrace.h"
 #include "catch.h"
-#include "copy.h"
 #include "libc.h"
 #include "dso_span.h"
 #include "report.h"
+#include "runner_failure.h"
 #include "signals.h"
 #include "trace.h"
 #include "watchdog.h"
@@ -31,13 +32,6 @@ static const unsigned char *process_random(void)
 }
 
 struct registry shim_registry = { .random16 = process_random };
-
-/* A handler's failure, the analogue of a Python exception. */
-struct failure {
-	enum { FAILURE_NONE, FAILURE_EXIT, FAILURE_SIGNAL } kind;
-	int value;      /* the status, or the signal */
-	char what[256]; /* "exit(3) in ...", "SIGSEGV in ..." */
-};
 
 /* One pass over the registry.  Passes nest: a handler can dlclose a library,
  * whose handlers then run inside it. */
@@ -94,19 +88,10 @@ void runner_set_timeout(uint64_t ns)
  * traces it; async-signal-safe.  outcome: as trace_done's. */
 static void fail(struct run *run, int kind, int value, const char *what, const char *outcome)
 {
-	struct failure *f = run->failure;
-	struct line l = { 0 };
-	line_add(&l, what);
-	line_add(&l, " in ");
-	line_add_handler(&l, run->handler);
-	size_t n = l.len < sizeof f->what - 1 ? l.len : sizeof f->what - 1;
-	copy_bytes(f->what, l.text, n);
-	f->what[n] = '\0';
-	f->kind = kind;
-	f->value = value;
+	failure_save(run->failure, kind, value, what, run->handler);
 	if (trace_on()) {
 		trace_done(run->handler, run->started_us, outcome, value);
-		trace_error(f->what);
+		trace_error(run->failure->what);
 	}
 }
 
@@ -166,57 +151,27 @@ void runner_enter_exit(int status)
 	enter_exit(status, "exit()");
 }
 
-/* The object a __cxa_atexit entry's destructor destroys, for its name in
- * a failure's report; NULL for the other flavours, whose argument is not one. */
-static const void *object_of(const struct handler *h)
-{
-	return h->flavour == FLAVOUR_CXA ? h->arg : NULL;
-}
-
 /* catch.c's judge: whether a signal is a handler's failure (see catch.h). */
 static bool crashed(int sig, const siginfo_t *info, const void *where)
 {
 	struct run *run = current_run;
 	if (run == NULL || !run->catches_crashes) /* not in a pass that catches */
 		return false;
-	struct line line = { 0 };
-	line_add(&line, "atexit-shim: ");
 	if (sig != 0 && sig == watchdog_signal()) {
 		if (!watchdog_expired())
 			return true; /* late, from a handler that has finished: nothing to do */
-		struct named_backtrace trace;
-		backtrace_name(where, (const void *)run->handler->fn, object_of(run->handler), &trace);
-		line_add(&line, "exit handler ");
-		line_add_handler_named(&line, run->handler, trace.names);
-		line_add(&line, " ran longer than ");
-		line_add_duration(&line, watchdog_limit());
-		line_add(&line, " and was abandoned; the other handlers still run. It was here:");
-		line_write(&line, STDERR_FILENO);
-		backtrace_write_named(&trace);
+		failure_report_timeout(run->handler, watchdog_limit(), where);
 		if (run->status == &exiting.status)
 			exiting.status = 124;
 		fail(run, FAILURE_EXIT, 124, "timeout", "timeout");
 	} else if (sig == SIGSEGV && info->si_addr == (void *)run->handler->fn) {
 		/* A fault at the very address called: its code is gone (unmapped
 		 * JIT memory, a library unloaded behind the loader's back). */
-		line_add(&line, "skipped ");
-		line_add_handler(&line, run->handler);
-		line_add(&line, ": its code is no longer mapped");
-		line_write(&line, STDERR_FILENO);
+		failure_report_unmapped(run->handler);
 		if (trace_on())
 			trace_done(run->handler, run->started_us, "unmapped", 0);
 	} else {
-		struct named_backtrace trace;
-		backtrace_name(where, (const void *)run->handler->fn, object_of(run->handler), &trace);
-		line_add(&line, "exit handler ");
-		line_add_handler_named(&line, run->handler, trace.names);
-		line_add(&line, " was killed by SIG");
-		line_add(&line, signal_name(sig));
-		line_add(&line, " (");
-		line_add(&line, signal_description(sig));
-		line_add(&line, "); the other handlers still run. Backtrace:");
-		line_write(&line, STDERR_FILENO);
-		backtrace_write_named(&trace);
+		failure_report_crash(run->handler, sig, where);
 		char what[16] = "SIG";
 		line_copy(what + 3, signal_name(sig), sizeof what - 3);
 		fail(run, FAILURE_SIGNAL, sig, what, "signal");
