@@ -1,34 +1,27 @@
-/* Tracing: see trace.h. */
+/* Tracing: see trace.h.  Here the events and their lines, text or JSON;
+ * where the lines go: trace_output.c; a JSON string's contents:
+ * json_string.c. */
 #define _GNU_SOURCE
 #include "trace.h"
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "copy.h"
+#include "json_string.h"
 #include "libc.h"
-#include "own_fd.h"
 #include "report.h"
-
+#include "trace_output.h"
 
 static struct {
 	bool on;
 	bool json;
-	long pid;              /* refreshed in a forked child */
-	struct own_fd out;     /* the file, or the start-up copy of stderr */
-	bool borrowed;         /* out is the program's own fd 2 (a forked child) */
-	atomic_flag repairing; /* one thread at a time finds a lost descriptor again */
-	bool stopped;          /* lost for good */
-	char path[PATH_MAX];   /* the file; "" for stderr */
+	long pid; /* refreshed in a forked child */
 	const char *(*entry_name)(const struct handler *h); /* an environment entry's */
-} trace = { .out = OWN_FD_NONE, .repairing = ATOMIC_FLAG_INIT };
+} trace;
 
 uint64_t trace_now_us(void)
 {
@@ -52,99 +45,12 @@ bool trace_in_own_process(void)
 	return trace.pid == (long)getpid();
 }
 
-/* A child forked without exec traces as its parent does, but must not hold
- * a copy of the parent's stderr: a daemon would keep its caller's pipe open
- * for its whole life ($(app) would wait for it).  It writes to its own fd 2
- * while that is still the same file. */
+/* A child forked without exec traces as its parent does, as itself. */
 void trace_after_fork(void)
 {
 	trace.pid = (long)getpid();
-	if (trace.on && trace.path[0] == '\0' && !trace.borrowed) {
-		struct own_fd original = trace.out;
-		own_fd_close(&trace.out);
-		trace.out = original;
-		trace.out.fd = STDERR_FILENO;
-		trace.borrowed = true;
-	}
-}
-
-static void say_stopped(const char *why)
-{
-	struct line l = { 0 };
-	line_add(&l, "atexit-shim: tracing to '");
-	line_add_escaped(&l, trace.path);
-	line_add(&l, "' stopped: ");
-	line_add(&l, why);
-	line_write(&l, STDERR_FILENO);
-}
-
-/* The descriptor was closed by the program, and its number perhaps reused
- * for a file of its own: open the trace file again; a lost stderr is found
- * again only where the program's fd 2 is still the same file. */
-static void find_again(void)
-{
-	if (trace.path[0] != '\0') {
-		int fd = open(trace.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (own_fd_take(&trace.out, fd, true))
-			return;
-		trace.stopped = true;
-		say_stopped(strerror(errno));
-	} else if (!trace.borrowed && own_fd_same_file(&trace.out, STDERR_FILENO)) {
-		(void)own_fd_take(&trace.out, STDERR_FILENO, false);
-	} else {
-		trace.stopped = true; /* the stderr it was for is gone: nowhere to say so */
-	}
-}
-
-/* Where the next event goes, or -1.  A thread that finds the descriptor
- * lost while another is finding it again drops its event. */
-static int destination(void)
-{
-	int saved_errno = errno;
-	int fd = own_fd_get(&trace.out);
-	if (fd < 0 && !trace.stopped && !atomic_flag_test_and_set(&trace.repairing)) {
-		find_again();
-		fd = trace.stopped ? -1 : trace.out.fd;
-		atomic_flag_clear(&trace.repairing);
-	}
-	errno = saved_errno;
-	return fd;
-}
-
-/* The length of the valid UTF-8 sequence at s (1 to 4 bytes), or 0 if the
- * bytes there are not one: a bad lead or continuation byte, a truncated,
- * overlong or surrogate sequence, or one beyond U+10FFFF (the well-formed
- * sequences of Unicode's table 3-7).  Reads no further than the first byte
- * that is wrong, so never past a terminating NUL. */
-static size_t utf8_length(const unsigned char *s)
-{
-	unsigned char low = 0x80, high = 0xbf; /* the second byte's range */
-	size_t n;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		if (s[0] == 0xe0)
-			low = 0xa0; /* below: overlong */
-		else if (s[0] == 0xed)
-			high = 0x9f; /* above: a surrogate */
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		if (s[0] == 0xf0)
-			low = 0x90; /* below: overlong */
-		else if (s[0] == 0xf4)
-			high = 0x8f; /* above: beyond U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (s[1] < low || s[1] > high)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
+	if (trace.on)
+		trace_output_after_fork();
 }
 
 /* Room kept at the end of a JSON event while a string value is added, for
@@ -153,54 +59,6 @@ static size_t utf8_length(const unsigned char *s)
  * handler's symbol) and the closing brace: a long value is cut, not the
  * object, so that the line stays valid JSON. */
 #define JSON_TAIL 224
-
-/* One character of a JSON string's contents, written to unit (at most 6
- * bytes, not terminated): quotes and backslashes escaped, a valid UTF-8
- * sequence kept, and anything else a byte at a time as \u00XX: control
- * characters and DEL as JSON writes them, and each byte of an invalid
- * sequence too, since a JSON string cannot hold raw bytes (this reading as
- * Latin-1 keeps the byte's value).  Returns how many bytes of p it took,
- * and sets *size. */
-static size_t json_unit(const unsigned char *p, char *unit, size_t *size)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t n = utf8_length(p);
-	if (*p == '"' || *p == '\\') {
-		unit[0] = '\\';
-		unit[1] = (char)*p;
-		*size = 2;
-	} else if (n > 1 || (n == 1 && *p >= 0x20 && *p != 0x7f)) {
-		copy_bytes(unit, p, n);
-		*size = n;
-	} else {
-		unit[0] = '\\';
-		unit[1] = 'u';
-		unit[2] = unit[3] = '0';
-		unit[4] = hex[*p >> 4];
-		unit[5] = hex[*p & 15];
-		*size = 6;
-		n = 1;
-	}
-	return n;
-}
-
-/* JSON string contents, valid UTF-8 whatever the value holds.  A value too
- * long is cut between two characters, never inside an escape or a
- * sequence. */
-static void add_json(struct line *l, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (p != NULL && *p != '\0') {
-		char unit[6];
-		size_t size;
-		size_t taken = json_unit(p, unit, &size);
-		if (l->len + size + JSON_TAIL > sizeof l->text)
-			return;
-		copy_bytes(l->text + l->len, unit, size);
-		l->len += size;
-		p += taken;
-	}
-}
 
 static void begin(struct line *l, const char *event)
 {
@@ -243,7 +101,7 @@ static void field_string(struct line *l, const char *name, const char *value)
 	line_add(l, name);
 	line_add(l, trace.json ? "\":\"" : "=");
 	if (trace.json)
-		add_json(l, value);
+		json_string_add(l, value, JSON_TAIL);
 	else
 		line_add_escaped(l, value); /* one event, one line */
 	if (trace.json)
@@ -264,7 +122,7 @@ static void end(struct line *l)
 {
 	if (trace.json)
 		line_add(l, "}");
-	int fd = destination();
+	int fd = trace_output_fd();
 	if (fd >= 0)
 		line_write(l, fd);
 }
@@ -332,13 +190,7 @@ bool trace_start(const char *where, enum trace_format format)
 	int saved_errno = errno;
 	trace.json = format == TRACE_JSON;
 	trace.pid = (long)getpid();
-	line_copy(trace.path, where, sizeof trace.path);
-	bool opened;
-	if (*where == '\0')
-		opened = own_fd_take(&trace.out, STDERR_FILENO, false);
-	else
-		opened = own_fd_take(&trace.out, open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600), true);
-	if (!opened) {
+	if (!trace_output_open(where)) {
 		struct line l = { 0 };
 		line_add(&l, "atexit-shim: ATEXIT_SHIM_TRACE='");
 		line_add_escaped(&l, where);

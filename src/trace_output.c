@@ -1,0 +1,87 @@
+/* Where trace lines go: see trace_output.h. */
+#define _GNU_SOURCE
+#include "trace_output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "own_fd.h"
+#include "report.h"
+
+static struct {
+	struct own_fd out;     /* the file, or the start-up copy of stderr */
+	bool borrowed;         /* out is the program's own fd 2 (a forked child) */
+	atomic_flag repairing; /* one thread at a time finds a lost descriptor again */
+	bool stopped;          /* lost for good */
+	char path[PATH_MAX];   /* the file; "" for stderr */
+} output = { .out = OWN_FD_NONE, .repairing = ATOMIC_FLAG_INIT };
+
+bool trace_output_open(const char *where)
+{
+	line_copy(output.path, where, sizeof output.path);
+	if (*where == '\0')
+		return own_fd_take(&output.out, STDERR_FILENO, false);
+	return own_fd_take(&output.out, open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600), true);
+}
+
+/* A child forked without exec traces as its parent does, but must not hold
+ * a copy of the parent's stderr: a daemon would keep its caller's pipe open
+ * for its whole life ($(app) would wait for it).  It writes to its own fd 2
+ * while that is still the same file. */
+void trace_output_after_fork(void)
+{
+	if (output.path[0] == '\0' && !output.borrowed) {
+		struct own_fd original = output.out;
+		own_fd_close(&output.out);
+		output.out = original;
+		output.out.fd = STDERR_FILENO;
+		output.borrowed = true;
+	}
+}
+
+static void say_stopped(const char *why)
+{
+	struct line l = { 0 };
+	line_add(&l, "atexit-shim: tracing to '");
+	line_add_escaped(&l, output.path);
+	line_add(&l, "' stopped: ");
+	line_add(&l, why);
+	line_write(&l, STDERR_FILENO);
+}
+
+/* The descriptor was closed by the program, and its number perhaps reused
+ * for a file of its own: open the trace file again; a lost stderr is found
+ * again only where the program's fd 2 is still the same file. */
+static void find_again(void)
+{
+	if (output.path[0] != '\0') {
+		int fd = open(output.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (own_fd_take(&output.out, fd, true))
+			return;
+		output.stopped = true;
+		say_stopped(strerror(errno));
+	} else if (!output.borrowed && own_fd_same_file(&output.out, STDERR_FILENO)) {
+		(void)own_fd_take(&output.out, STDERR_FILENO, false);
+	} else {
+		output.stopped = true; /* the stderr it was for is gone: nowhere to say so */
+	}
+}
+
+/* A thread that finds the descriptor lost while another is finding it
+ * again drops its line. */
+int trace_output_fd(void)
+{
+	int saved_errno = errno;
+	int fd = own_fd_get(&output.out);
+	if (fd < 0 && !output.stopped && !atomic_flag_test_and_set(&output.repairing)) {
+		find_again();
+		fd = output.stopped ? -1 : output.out.fd;
+		atomic_flag_clear(&output.repairing);
+	}
+	errno = saved_errno;
+	return fd;
+}

@@ -1,0 +1,20 @@
+/* Where trace lines go: a start-up copy of stderr, or a file opened for
+ * append (never through a symbolic link; created 0600), each kept as one of
+ * the shim's own descriptors (own_fd.h).  A program that closes it (or
+ * reuses its number) does not end the trace: the file is opened again, and
+ * stderr found again where the program's fd 2 is still the same file. */
+#ifndef ATEXIT_SHIM_TRACE_OUTPUT_H
+#define ATEXIT_SHIM_TRACE_OUTPUT_H
+
+#include <stdbool.h>
+
+/* where: "" for stderr, else a file.  False, errno set, if it cannot open. */
+bool trace_output_open(const char *where);
+
+/* In a child forked without exec. */
+void trace_output_after_fork(void);
+
+/* Where the next line goes, or -1 (dropped); errno left as it was. */
+int trace_output_fd(void);
+
+#endif
