@@ -59,17 +59,22 @@ printf '%-44s glibc %8s   shim %8s   %5sx   target <= 0.75x: %s\n' \
 #    script, then valgrind.bin) never loads the library, which under
 #    LD_PRELOAD it would, and which would set ATEXIT_SHIM_ROOT_PID for the
 #    guest;
-#  - both libraries copied to one path (the preload path's length alone
-#    moves the loader's string work by hundreds of instructions);
+#  - both libraries copied to one fixed path, the same from run to run (the
+#    preload path's length, and even its bytes, through the alignment of
+#    the loader's string comparisons, move its work by hundreds of
+#    instructions);
 #  - one fixed environment, as a login shell's (each entry costs the loader
 #    and the library a few instructions).
 # Two paths: the library preloaded by hand, no setting; and the wrapper's,
 # ATEXIT_SHIM_ROOT_PID (this process) and ATEXIT_SHIM_FOLLOW=1 set.
 ldso=$(readelf -l /bin/true | sed -n 's/.*interpreter: \(.*\)\]$/\1/p')
 [ -x "$ldso" ] || { echo "bench: no program interpreter found for /bin/true" >&2; exit 1; }
-mkdir "$work/shim" "$work/empty"
-cp "$SHIM_LIB" "$work/shim/libpreload.so"
-cp "$EMPTY_LIB" "$work/empty/libpreload.so"
+libs=/tmp/atexit-shim-bench.$(id -u)
+rm -rf "$libs"
+mkdir -p "$libs/shim" "$libs/empty"
+trap 'rm -rf "$work" "$libs"' EXIT
+cp "$SHIM_LIB" "$libs/shim/libpreload.so"
+cp "$EMPTY_LIB" "$libs/empty/libpreload.so"
 login_env=(PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 TERM=xterm USER=root LOGNAME=root SHELL=/bin/bash PWD=/)
 
 # guest OUT SETTINGS [PRELOAD]: instructions of /bin/true under ld.so, in
@@ -108,8 +113,8 @@ inclusive()
 echo "/bin/true: start-up and exit, instructions over native"
 for path in 0 1; do
 	native=$(guest "native$path.out" $path)
-	empty=$(guest "empty$path.out" $path "$work/empty/libpreload.so")
-	shim=$(guest "shim$path.out" $path "$work/shim/libpreload.so")
+	empty=$(guest "empty$path.out" $path "$libs/empty/libpreload.so")
+	shim=$(guest "shim$path.out" $path "$libs/shim/libpreload.so")
 	if ! grep -q libpreload "$work/shim$path.out"; then
 		echo "bench: the library does not appear in the profile: not measured" >&2
 		exit 1

@@ -42,7 +42,7 @@ static _Noreturn void missing(const char *name)
 #endif
 
 enum forwarded {
-	START_MAIN, CXA_FINALIZE, EXIT, REGISTER_ATFORK, GETPID, GETAUXVAL, CLOCK_GETTIME,
+	START_MAIN, CXA_FINALIZE, EXIT, REGISTER_ATFORK, GETPID, GETAUXVAL,
 	FORWARDED
 };
 static const char *const forwarded_names[FORWARDED] = {
@@ -52,7 +52,6 @@ static const char *const forwarded_names[FORWARDED] = {
 	[REGISTER_ATFORK] = "__register_atfork",
 	[GETPID] = "getpid",
 	[GETAUXVAL] = "getauxval",
-	[CLOCK_GETTIME] = CLOCK_GETTIME_NAME,
 };
 static void *forwarded[FORWARDED];
 
@@ -156,7 +155,8 @@ unsigned long libc_getauxval(unsigned long type)
 
 int libc_clock_gettime(clockid_t clock, struct timespec *ts)
 {
-	int (*real)(clockid_t, struct timespec *) = (int (*)(clockid_t, struct timespec *))next(CLOCK_GETTIME);
+	static void *cache;
+	int (*real)(clockid_t, struct timespec *) = (int (*)(clockid_t, struct timespec *))find(&cache, CLOCK_GETTIME_NAME);
 	return real(clock, ts);
 }
 

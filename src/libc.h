@@ -29,20 +29,20 @@ _Noreturn void libc_exit_now(int status);
 
 /* The start-up's own calls into glibc, found in the same walk as the
  * functions above: no lazy binding (~700 instructions each in every
- * process), no symbol versions (__register_atfork's GLIBC_2.3.2,
- * getauxval's 2.16, clock_gettime's 2.17 on x86_64: ~350 each).
- * clock_gettime is here so that a trace written from a signal handler
- * never has to look it up there. */
+ * process), no symbol versions (__register_atfork's GLIBC_2.3.2 and
+ * getauxval's 2.16 on x86_64: ~350 each).  A name in the walk costs every
+ * process ~350 instructions too: clock_gettime, needed only by traces, time
+ * limits and the symbolizer, is found at its first use (below). */
 int libc_register_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void), void *dso);
 pid_t libc_getpid(void);
 unsigned long libc_getauxval(unsigned long type);
-int libc_clock_gettime(clockid_t clock, struct timespec *ts);
 
 /* Functions of rarer paths whose current symbol version is newer than the
- * architecture's first (posix_spawn's GLIBC_2.15, the loader's GLIBC_2.34):
- * found by name at their first use rather than linked, for the same
- * reason.  Before glibc 2.34 the dl functions are libdl's, which the
- * library then needs (configure). */
+ * architecture's first (clock_gettime's GLIBC_2.17, posix_spawn's 2.15,
+ * the loader's 2.34): found by name at their first use rather than linked,
+ * for the same reason.  Before glibc 2.34 the dl functions are libdl's,
+ * which the library then needs (configure), and are linked. */
+int libc_clock_gettime(clockid_t clock, struct timespec *ts);
 int libc_posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
                      const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
 void *libc_dlopen(const char *file, int mode);
