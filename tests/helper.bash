@@ -31,6 +31,20 @@ skip_under_emulation()
 	done
 }
 
+# Runs a program built with -fsanitize=address.  Under qemu-user,
+# LeakSanitizer cannot work (it ends with "LeakSanitizer has encountered a
+# fatal error" under qemu-aarch64 and hangs under qemu-i386), AddressSanitizer
+# and UndefinedBehaviorSanitizer can: there detect_leaks=0 is added to
+# whatever ASAN_OPTIONS holds.
+sanitized()
+{
+	if [ -n "${CHECK_RELEASE_EMULATOR:-}" ]; then
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$@"
+	else
+		"$@"
+	fi
+}
+
 # Runs "$@" once without and once with the shim preloaded, four times in all:
 # stdout and stderr to separate files (exact bytes per stream), then both to
 # one file (their interleaving).  $STDOUT, when set, replaces the separate
