@@ -49,7 +49,7 @@ assert_crash_caught()
 }
 
 @test "a stack overflow in a handler is caught on the alternate stack" {
-	[ "${CHECK_RELEASE_EMULATOR:-}" != qemu-i386 ] || skip "a stack overflow is not caught on the alternate stack under qemu-i386"
+	skip_under_emulation "a stack overflow is not caught on the alternate stack" qemu-i386
 	assert_crash_caught overflow 11 SEGV
 }
 

@@ -15,10 +15,34 @@ fi
 
 # scripts/check-release sets CHECK_RELEASE_EMULATOR (qemu-aarch64, qemu-i386)
 # when the programs run under qemu-user: what qemu cannot do is skipped there,
-# by name.
+# by name, under the emulators that cannot do it.
+#
+# skip_under_emulation REASON [EMULATOR...]: skips the test under any of the
+# EMULATORs named (under any emulator if none is named).  Called by the test
+# itself: a skip inside `run` does not skip the test.
 skip_under_emulation()
 {
-	[ -z "${CHECK_RELEASE_EMULATOR:-}" ] || skip "$1 under $CHECK_RELEASE_EMULATOR"
+	local reason=$1 emulator
+	[ -n "${CHECK_RELEASE_EMULATOR:-}" ] || return 0
+	shift
+	[ $# -gt 0 ] || skip "$reason under $CHECK_RELEASE_EMULATOR"
+	for emulator in "$@"; do
+		[ "$emulator" != "$CHECK_RELEASE_EMULATOR" ] || skip "$reason under $CHECK_RELEASE_EMULATOR"
+	done
+}
+
+# Runs a program built with -fsanitize=address.  Under qemu-user,
+# LeakSanitizer cannot work (it ends with "LeakSanitizer has encountered a
+# fatal error" under qemu-aarch64 and hangs under qemu-i386), AddressSanitizer
+# and UndefinedBehaviorSanitizer can: there detect_leaks=0 is added to
+# whatever ASAN_OPTIONS holds.
+sanitized()
+{
+	if [ -n "${CHECK_RELEASE_EMULATOR:-}" ]; then
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$@"
+	else
+		"$@"
+	fi
 }
 
 # Runs "$@" once without and once with the shim preloaded, four times in all:

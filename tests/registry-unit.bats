@@ -10,8 +10,7 @@ load helper
 }
 
 @test "registry unit checks under AddressSanitizer and UndefinedBehaviorSanitizer" {
-	skip_under_emulation "AddressSanitizer's shadow memory cannot be mapped"
-	run "$FIXTURES/registry_unit_sanitized"
+	run sanitized "$FIXTURES/registry_unit_sanitized"
 	[ "$status" -eq 0 ]
 	[ "$output" = "registry: all checks passed" ]
 }
@@ -19,8 +18,7 @@ load helper
 @test "line builder (reports and trace events): numbers, truncation, plain and under ASan+UBSan" {
 	run "$FIXTURES/report_unit"
 	[ "$output" = "report: all checks passed" ]
-	skip_under_emulation "AddressSanitizer's shadow memory cannot be mapped"
-	run "$FIXTURES/report_unit_sanitized"
+	run sanitized "$FIXTURES/report_unit_sanitized"
 	[ "$status" -eq 0 ]
 	[ "$output" = "report: all checks passed" ]
 }

@@ -107,8 +107,10 @@ ending_with() { ending_under_shim env "$@"; }
 
 @test "SIGNALS: real-time signals, by number up to SIGRTMAX and as RTMIN+n or RTMAX-n" {
 	local value sig values=(RTMIN+1 SIGRTMAX-1 64 rtmin)
-	# qemu-user keeps the highest real-time signals for itself
-	[ -z "${CHECK_RELEASE_EMULATOR:-}" ] || values=(RTMIN+1 rtmin)
+	# qemu-user (7.2, Debian 12's) does not deliver a guest's two highest
+	# real-time signals, 63 and 64 (qemu-aarch64 and qemu-i386 alike): the
+	# highest it delivers instead
+	[ -z "${CHECK_RELEASE_EMULATOR:-}" ] || values=(RTMIN+1 SIGRTMAX-2 62 rtmin)
 	for value in "${values[@]}"; do
 		sig=$value
 		[[ "$value" =~ ^[0-9]+$ ]] || sig=$(kill -l "${value#SIG}") # bash names them as glibc counts them
