@@ -108,14 +108,14 @@ static bool left_alone(int sig, const sigset_t *blocked)
 	       (now.sa_flags & SA_SIGINFO) == 0 && now.sa_handler == SIG_DFL;
 }
 
-/* (An emulator such as qemu-user keeps the highest ones: sigaction fails
- * on them, and they are passed over.) */
+/* From SIGRTMAX-2 down: qemu-user keeps the two highest for itself, and
+ * takes actions for them that it never delivers. */
 static int free_realtime_signal(void)
 {
 	sigset_t blocked;
 	if (!spare_wanted || sigprocmask(SIG_BLOCK, NULL, &blocked) != 0)
 		return 0;
-	for (int sig = SIGRTMAX; sig >= SIGRTMIN; sig--)
+	for (int sig = SIGRTMAX - 2; sig >= SIGRTMIN; sig--)
 		if (left_alone(sig, &blocked))
 			return sig;
 	return 0;

@@ -20,7 +20,7 @@ struct catch_pass {
 /* Also handles, during passes, one spare real-time signal (for the
  * watchdog's timers): one the program leaves alone, at its default action
  * and not blocked in the thread whose pass installs the actions; the
- * highest such, as programs take theirs from SIGRTMIN up.  Chosen anew
+ * highest such below SIGRTMAX-1, as programs take theirs from SIGRTMIN up.  Chosen anew
  * each time the first pass begins, since a program installs its own
  * actions as it runs.  Asked for before any pass. */
 void catch_spare_signal(void);
