@@ -229,6 +229,19 @@ const char *symbolizer_lookup(struct symbolizer *s, const char *path, uint64_t o
 	return s->answer;
 }
 
+bool symbolizer_parse_offset(const char *text, uint64_t *offset)
+{
+	if (text == NULL || (strncmp(text, "0x", 2) != 0 && strncmp(text, "0X", 2) != 0))
+		return false;
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(text + 2, &end, 16);
+	if (end == text + 2 || *end != '\0' || errno != 0)
+		return false;
+	*offset = v;
+	return true;
+}
+
 /* "PATH 0xOFFSET": the path is what comes before the last space (paths may
  * hold spaces; offsets never do). */
 static bool parse_request(char *text, const char **path, uint64_t *offset)
@@ -238,16 +251,9 @@ static bool parse_request(char *text, const char **path, uint64_t *offset)
 	if (space == NULL || space == text)
 		return false;
 	*space = '\0';
-	const char *hex = space + 1;
-	if (strncmp(hex, "0x", 2) != 0 && strncmp(hex, "0X", 2) != 0)
-		return false;
-	char *end = NULL;
-	errno = 0;
-	unsigned long long v = strtoull(hex + 2, &end, 16);
-	if (end == hex + 2 || *end != '\0' || errno != 0)
+	if (!symbolizer_parse_offset(space + 1, offset))
 		return false;
 	*path = text;
-	*offset = v;
 	return true;
 }
 

@@ -42,6 +42,10 @@ bool symbolizer_find(struct symbolizer *s, const char *path, uint64_t offset, st
  * itself (NULL for NULL); valid until the next call. */
 const char *symbolizer_demangle(struct symbolizer *s, const char *name);
 
+/* An offset as the traces and --symbolize write it, "0x11e0" (or "0X");
+ * false if text is not one. */
+bool symbolizer_parse_offset(const char *text, uint64_t *offset);
+
 /* atexit-shim --symbolize: lines "PATH OFFSET" (OFFSET in hex, 0x...; the
  * path is everything before the last space) from in, one answer a line to
  * out, flushed after each so that a pipe's reader can go line by line.  A

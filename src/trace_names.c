@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "trace_names.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,25 +14,11 @@ static char *own(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
-/* A trace's hexadecimal offset ("0x11e0"); false if it is not one. */
-static bool parse_offset(const char *text, uint64_t *offset)
-{
-	if (text == NULL || strncmp(text, "0x", 2) != 0)
-		return false;
-	char *end = NULL;
-	errno = 0;
-	unsigned long long v = strtoull(text + 2, &end, 16);
-	if (end == text + 2 || *end != '\0' || errno != 0)
-		return false;
-	*offset = v;
-	return true;
-}
-
 /* What the symbolizer says of path at offset; false if nothing. */
 static bool look_up(struct symbolizer *s, const char *path, const char *offset, struct symbolized *out)
 {
 	uint64_t at;
-	return path != NULL && parse_offset(offset, &at) && symbolizer_find(s, path, at, out);
+	return path != NULL && symbolizer_parse_offset(offset, &at) && symbolizer_find(s, path, at, out);
 }
 
 static bool is_entry(const struct event *v)
