@@ -17,6 +17,7 @@ load helper
 
 @test "line builder (reports and trace events): numbers, truncation, plain and under ASan+UBSan" {
 	run "$FIXTURES/report_unit"
+	[ "$status" -eq 0 ]
 	[ "$output" = "report: all checks passed" ]
 	run sanitized "$FIXTURES/report_unit_sanitized"
 	[ "$status" -eq 0 ]
