@@ -190,8 +190,11 @@ for line in sys.stdin:
 	# the names known by heart: a static function of the program, a static
 	# function and a type of libb, and Obj (its code in liba) for the objects
 	# of the program, liba, libb and the plugin, each with its registrar
-	cut -d'|' -f2-5 "$BATS_TEST_TMPDIR/rows" >"$BATS_TEST_TMPDIR/known"
-	diff -u - <(grep -v '^+0x' "$BATS_TEST_TMPDIR/known" | sort) <<'ROWS'
+	# (the fixture's rows only: libstdc++ registers handlers of its own, named
+	# in some releases, such as trixie's std::ios_base::Init::~Init())
+	cut -d'|' -f2-5 "$BATS_TEST_TMPDIR/rows" |
+		awk -F'|' '$3 ~ /^(liba\.so|libb\.so|cxx_names|libnames_plugin\.so)$/' >"$BATS_TEST_TMPDIR/known"
+	diff -u - <(sort "$BATS_TEST_TMPDIR/known") <<'ROWS'
 Obj::~Obj()|app::m1|liba.so|cxx_names
 Obj::~Obj()|liba::a1|liba.so|liba.so
 Obj::~Obj()|libb::b1|liba.so|libb.so
