@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "copy.h"
 #include "signals.h"
 
 const char *const config_variables[] = {
@@ -136,8 +135,9 @@ static int parse_signal(const char *s, size_t len)
 	char word[16];
 	if (len == 0 || len >= sizeof word)
 		return 0;
-	copy_bytes(word, s, len);
-	word[len] = '\0';
+	/* not memmove: _FORTIFY_SOURCE's checked memmove becomes memcpy here, of
+	 * a newer symbol version (copy.h) */
+	snprintf(word, sizeof word, "%.*s", (int)len, s);
 	int n = small_number(word);
 	if (n >= 0)
 		return known_signal(n) ? n : 0;
