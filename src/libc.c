@@ -3,8 +3,6 @@
 #include "libc.h"
 
 #include <dlfcn.h>
-
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -29,10 +27,6 @@ static _Noreturn void missing(const char *name)
 	abort();
 }
 
-/* What every run needs: found together, in one walk over the loaded
- * objects, the first time one is needed (at start-up): a lazy binding
- * would cost a process ~700 instructions a function, a name in the walk
- * ~100; and a function that is not linked needs no symbol version. */
 /* What the headers call clock_gettime: with 64-bit time on a 32-bit
  * architecture, glibc's __clock_gettime64. */
 #if defined __USE_TIME_BITS64 && __TIMESIZE == 32
@@ -41,6 +35,10 @@ static _Noreturn void missing(const char *name)
 #define CLOCK_GETTIME_NAME "clock_gettime"
 #endif
 
+/* What every run needs: found together, in one walk over the loaded
+ * objects, the first time one is needed (at start-up): a lazy binding
+ * would cost a process ~700 instructions a function, a name in the walk
+ * ~350; and a function that is not linked needs no symbol version. */
 enum forwarded {
 	START_MAIN, CXA_FINALIZE, EXIT, REGISTER_ATFORK, GETPID, GETAUXVAL,
 	FORWARDED

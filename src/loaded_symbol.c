@@ -16,7 +16,7 @@ extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
 /* Which objects a walk looks in, in the loader's list order (the order of
  * its global scope for the objects loaded at start-up). */
 enum where {
-	NAMED, /* the first object with the file's base name */
+	NAMED,  /* the first object with the file's base name */
 	AFTER,  /* the objects after this library: RTLD_NEXT */
 	BEFORE, /* the objects before it (a library dlopen'ed after libc) */
 };

@@ -21,10 +21,6 @@ static int high_base(void)
 	return limit > 64 ? (int)limit - 32 : 3;
 }
 
-/* What fd refers to.  The statx system call rather than fstat: glibc 2.33
- * moved fstat to a new symbol version, and every version a library needs
- * costs each process's loader time (and fstat would not load on older
- * glibc).  A kernel without statx: only whether fd is open can be told. */
 /* fcntl's system call itself: with 64-bit file offsets (i386 builds),
  * glibc's fcntl is fcntl64, of GLIBC_2.28, one more symbol version; the
  * commands used here involve no offset. */
@@ -33,6 +29,10 @@ static int descriptor_control(int fd, int command, long arg)
 	return (int)syscall(SYS_fcntl, fd, command, arg);
 }
 
+/* What fd refers to.  The statx system call rather than fstat: glibc 2.33
+ * moved fstat to a new symbol version, and every version a library needs
+ * costs each process's loader time (and fstat would not load on older
+ * glibc).  A kernel without statx: only whether fd is open can be told. */
 static bool identify(int fd, uint64_t *dev, uint64_t *ino)
 {
 	struct statx st;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <unistd.h>
+
 #include "libc.h"
 
 /* The program's name as it was run (argv[0]), which is also what dladdr

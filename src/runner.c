@@ -157,7 +157,7 @@ static bool crashed(int sig, const siginfo_t *info, const void *where)
 	struct run *run = current_run;
 	if (run == NULL || !run->catches_crashes) /* not in a pass that catches */
 		return false;
-	if (sig != 0 && sig == watchdog_signal()) {
+	if (sig == watchdog_signal()) { /* 0 when this thread has no timer: never a signal */
 		if (!watchdog_expired())
 			return true; /* late, from a handler that has finished: nothing to do */
 		failure_report_timeout(run->handler, watchdog_limit(), where);
@@ -218,8 +218,9 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 	run->timed.armed = false;
 	if (catches_crashes)
 		catch_begin(&run->catch, crashed);
-	run->owns_watchdog = catches_crashes && watchdog_limit() != 0 && watchdog_begin(catch_spare());
-	if (catches_crashes && watchdog_limit() != 0 && catch_spare() == 0)
+	bool timed = catches_crashes && watchdog_limit() != 0;
+	run->owns_watchdog = timed && watchdog_begin(catch_spare());
+	if (timed && catch_spare() == 0)
 		say_no_signal_free();
 	current_run = run;
 }

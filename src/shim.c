@@ -78,10 +78,11 @@ static bool is_one(const char *value)
 	return value != NULL && value[0] == '1' && value[1] == '\0';
 }
 
-/* What pthread_atfork is: a static stub (libc_nonshared.a from glibc 2.34,
- * libpthread_nonshared.a before) around libc's own __register_atfork.
- * Called directly, so that the library needs libc alone on every glibc
- * version: before 2.34 the stub would bring libpthread into every process. */
+/* What pthread_atfork is: a static wrapper (libc_nonshared.a from glibc
+ * 2.34, libpthread_nonshared.a before) around libc's own __register_atfork.
+ * That is called directly, so that the library needs libc alone on every
+ * glibc version: before 2.34 the wrapper would bring libpthread into every
+ * process. */
 extern void *__dso_handle __attribute__((visibility("hidden"))); /* its own address */
 
 /* glibc calls a library's constructors with main's arguments. */

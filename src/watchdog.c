@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
 #include "libc.h"
 
 static uint64_t limit_ns;
