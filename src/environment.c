@@ -28,9 +28,14 @@ static bool is_setting(const char *entry)
 	return begins(entry, PREFIX);
 }
 
+static bool refused; /* environment_refuse_settings */
+
 void environment_find_settings(struct shim_variables *found)
 {
 	found->count = 0;
+	found->environ_count = 0;
+	if (refused)
+		return;
 	size_t n = 0;
 	for (char **e = environ; e != NULL && *e != NULL; e++, n++)
 		if ((*e)[0] == 'A' && is_setting(*e) && found->count < sizeof found->entry / sizeof found->entry[0])
@@ -152,6 +157,12 @@ void environment_strip(void)
 		environ[kept++] = entry;
 	}
 	environ[kept] = NULL;
+}
+
+void environment_refuse_settings(void)
+{
+	refused = true;
+	environment_strip();
 }
 
 char **environment_for_command(const char *const extra[], size_t extras, size_t *bytes)

@@ -15,6 +15,13 @@ struct shim_variables {
 	size_t environ_count; /* all of environ's entries */
 };
 void environment_find_settings(struct shim_variables *found);
+
+/* Secure execution (AT_SECURE: set-user-id, set-group-id, file
+ * capabilities), decided once, at start-up: every ATEXIT_SHIM_* variable is
+ * removed from environ, so that none reaches a child, and from then on
+ * environment_find_settings finds none, whatever the program puts back:
+ * no reader of a setting, at start-up or at failure time, sees one. */
+void environment_refuse_settings(void);
 /* The value of name ("ATEXIT_SHIM_NAME") among them, or NULL. */
 const char *environment_setting(const struct shim_variables *found, const char *name);
 

@@ -151,13 +151,26 @@ void runner_enter_exit(int status)
 	enter_exit(status, "exit()");
 }
 
+/* kill(), sigqueue() or tgkill() from another process (si_code <= 0 is a
+ * sender's, > 0 the kernel's): never a handler's crash, whoever can signal
+ * the process must not be able to start its failure path.  It takes effect
+ * as natively.  A timer's signal (SI_TIMER) names no sender. */
+static bool sent_from_outside(const siginfo_t *info)
+{
+	return info->si_code <= 0 && info->si_code != SI_TIMER && info->si_pid != libc_getpid();
+}
+
 /* catch.c's judge: whether a signal is a handler's failure (see catch.h). */
 static bool crashed(int sig, const siginfo_t *info, const void *where)
 {
 	struct run *run = current_run;
 	if (run == NULL || !run->catches_crashes) /* not in a pass that catches */
 		return false;
+	if (sent_from_outside(info))
+		return false;
 	if (sig == watchdog_signal()) { /* 0 when this thread has no timer: never a signal */
+		if (info->si_code != SI_TIMER) /* the same number, raised by the program */
+			return false;
 		if (!watchdog_expired())
 			return true; /* late, from a handler that has finished: nothing to do */
 		failure_report_timeout(run->handler, watchdog_limit(), where);

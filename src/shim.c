@@ -90,6 +90,13 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 {
 	report_name_program(argc > 0 ? argv[0] : NULL);
 	libc_register_atfork(fork_prepare, fork_parent, fork_child, __dso_handle);
+	/* Set-user-id, set-group-id or file capabilities, as the loader decided
+	 * (secure_getenv's rule): a root without settings, its environment's
+	 * refused now and for good, nothing of it passed on. */
+	if (libc_getauxval(AT_SECURE)) {
+		environment_refuse_settings();
+		return;
+	}
 	struct shim_variables found;
 	environment_find_settings(&found);
 	long pid = (long)libc_getpid();
@@ -97,8 +104,6 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 		become_root(&found, pid);
 		return;
 	}
-	if (libc_getauxval(AT_SECURE)) /* setuid or setgid: no setting applies (secure_getenv's rule) */
-		return;
 
 	/* Only a root reports problems: a child that strips the shim is quiet.
 	 * A root pid that is not one counts as unset: this process is the root,

@@ -104,6 +104,9 @@ ending_under_shim()
 {
 	perl -e '
 		my ($lib, $out, $err) = splice(@ARGV, 0, 3);
+		# a shell without job control starts its background jobs with
+		# SIGINT and SIGQUIT ignored: the program gets them at their default
+		$SIG{INT} = $SIG{QUIT} = "DEFAULT";
 		my $pid = fork // die "fork: $!";
 		if ($pid == 0) {
 			open(STDOUT, ">", $out) or die; open(STDERR, ">", $err) or die;

@@ -56,25 +56,6 @@ load helper
 	[ "$output" = "$(printf '%s\n' child done)" ]
 }
 
-@test "AT_SECURE: in a setuid program no setting applies" {
-	[ "$(id -u)" -eq 0 ] || skip "making a setuid program needs root"
-	# (the kernel runs qemu, which is not set-user-id, and qemu passes its own
-	# AT_SECURE on: binfmt_misc's C flag would change that, and check-release
-	# registers qemu-aarch64 and qemu-i386 without it)
-	skip_under_emulation "set-user-id programs get no AT_SECURE"
-	command -v setpriv >/dev/null || skip "setpriv is not installed"
-	local dir
-	dir=$(mktemp -d /tmp/atexit-shim-setuid.XXXXXX)
-	chmod 755 "$dir"
-	cp "$FIXTURES/exitprobe" "$dir/exitprobe"
-	chmod 4755 "$dir/exitprobe"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups env LD_PRELOAD="$SHIM_LIB" \
-		ATEXIT_SHIM_HANDLERS='cmd:echo not allowed' "$dir/exitprobe" print=main exit=0
-	rm -rf "$dir"
-	[ "$status" -eq 0 ]
-	[ "$(printf '%s\n' "$output" | grep -v 'ld.so')" = main ]
-}
-
 @test "a root pid that is not a process id counts as unset: one line names it, the other settings act and are checked" {
 	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_ROOT_PID=garbage ATEXIT_SHIM_TIMEOUT=soon \
 		ATEXIT_SHIM_HANDLERS='cmd:echo done' "$FIXTURES/exitprobe" print=main exit=0
