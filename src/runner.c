@@ -347,11 +347,15 @@ static _Noreturn void die_by(int sig, bool flush)
 
 void runner_finish_exit(int status)
 {
+	/* The signal the exit was for, now that the handlers have run: asked to
+	 * end by it, the process ends by it, whatever a handler did meanwhile
+	 * (its failure was reported); a parent waiting with a time limit sees
+	 * its own signal. */
+	int sig = atomic_load(&exiting.by_signal);
+	if (sig != 0)
+		die_by(sig, true);
 	if (exiting.failure.kind == FAILURE_SIGNAL)
 		die_by(exiting.failure.value, true);
-	int sig = atomic_load(&exiting.by_signal);
-	if (sig != 0 && exiting.failure.kind == FAILURE_NONE)
-		die_by(sig, true); /* the signal the exit was for, now that the handlers have run */
 	if (trace_on())
 		trace_final("status", status);
 }
@@ -359,8 +363,10 @@ void runner_finish_exit(int status)
 bool runner_exit_by_signal(int sig)
 {
 	int none = 0;
+	/* A second signal of the set while the exit for the first runs: the
+	 * process ends by it at once, as natively (Ctrl-C pressed twice). */
 	if (!atomic_compare_exchange_strong(&exiting.by_signal, &none, sig))
-		return false;
+		die_by(sig, false);
 	/* Already exiting: the exit will end by the signal when it is done. */
 	return atomic_load(&exiting.owner) == 0;
 }

@@ -67,8 +67,9 @@ void runner_set_skip(const char *globs);
 void runner_set_timeout(uint64_t ns);
 
 /* ATEXIT_SHIM_SIGNALS: sig arrived.  The exit is to end by sig once its
- * handlers have run: true if the caller is to start it now, with
- * exit(128 + sig); false if it is under way already. */
+ * handlers have run, whatever they do: true if the caller is to start it
+ * now, with exit(128 + sig); false if it is under way already.  Never
+ * returns for a second signal: the process dies by it at once. */
 bool runner_exit_by_signal(int sig);
 
 /* Outside the shim's scope: no crash catching, exactly as natively. */

@@ -1,16 +1,26 @@
 /* Signals that run the exit handlers: see signal_exit.h. */
+#define _GNU_SOURCE
 #include "signal_exit.h"
 
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <ucontext.h>
 
 #include "runner.h"
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *info, void *context)
 {
-	if (runner_exit_by_signal(sig))
-		exit(128 + sig);
+	(void)info;
+	if (!runner_exit_by_signal(sig))
+		return; /* an exit is under way: it ends by sig when it is done */
+	/* The exit runs with the mask the program had when the signal came, not
+	 * with this handler's: a handler's crash must reach the crash catcher,
+	 * the time limit's signal its timer, and a second signal of the set
+	 * this handler again (which then ends the process at once). */
+	const ucontext_t *interrupted = context;
+	sigprocmask(SIG_SETMASK, &interrupted->uc_sigmask, NULL);
+	exit(128 + sig);
 }
 
 void signal_exit_install(uint64_t set)
@@ -21,8 +31,8 @@ void signal_exit_install(uint64_t set)
 		struct sigaction now;
 		if (sigaction(sig, NULL, &now) != 0 || now.sa_handler != SIG_DFL || (now.sa_flags & SA_SIGINFO))
 			continue; /* the program's own choice stands */
-		struct sigaction ours = { .sa_handler = on_signal };
-		sigfillset(&ours.sa_mask);
+		struct sigaction ours = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
+		sigemptyset(&ours.sa_mask);
 		sigaction(sig, &ours, NULL);
 	}
 }

@@ -1,8 +1,10 @@
 /* ATEXIT_SHIM_SIGNALS: signals that run the exit handlers.
  *
  * For each listed signal left at its default action when the root starts,
- * a handler runs the exit sequence as exit(128 + S) would, after which the
- * process dies by S (its parent sees WIFSIGNALED).  A program that installs
+ * a handler runs the exit sequence as exit(128 + S) would, with the signal
+ * mask the program had (so that crashes, the time limit and a second signal
+ * are caught as in any exit), after which the process dies by S (its parent
+ * sees WIFSIGNALED).  A program that installs
  * its own handler later keeps its own.  The price: exit handlers then run
  * from a signal handler, which is not async-signal-safe; a signal that
  * arrives while the main code holds the malloc or stdio lock can deadlock

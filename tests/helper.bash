@@ -113,6 +113,9 @@ ending_under_shim()
 			$ENV{LD_PRELOAD} = $lib;
 			exec { $ARGV[0] } @ARGV or exit 127;
 		}
+		# bounded: a program that hangs for good is killed (the test then fails on it)
+		$SIG{ALRM} = sub { kill "KILL", $pid };
+		alarm 600;
 		waitpid($pid, 0);
 		print(($? & 127) ? "signal " . ($? & 127) . "\n" : "exit " . ($? >> 8) . "\n");' \
 		"$SHIM_LIB" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" "$@"

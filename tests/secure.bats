@@ -41,6 +41,7 @@ setup_namespace()
 	# registers qemu-aarch64 and qemu-i386 without it)
 	skip_under_emulation "set-user-id programs get no AT_SECURE"
 	command -v unshare >/dev/null && command -v setpriv >/dev/null || skip "util-linux's unshare and setpriv are needed"
+	unshare -m true || skip "no private mount namespace here (unshare -m needs / to be a mount point)"
 }
 
 @test "secure: the library in /etc/ld.so.preload is loaded into a set-user-id program (it catches the crash), and no setting applies" {
@@ -113,7 +114,7 @@ setup_namespace()
 	wait "$pid" 2>/dev/null || status=$?
 	[ "$status" -eq 139 ]
 	[ "$(cat "$dir/out")" = 'on_exit b status=0' ]
-	[ ! -s "$dir/err" ]
+	[ "$(grep -cv '^qemu: uncaught target signal' "$dir/err")" -eq 0 ] # qemu-user's word for any such death
 	[ ! -e "$dir/evil-ran" ]
 }
 

@@ -120,3 +120,42 @@ ending_with() { ending_under_shim env "$@"; }
 		[ ! -s "$BATS_TEST_TMPDIR/err" ]
 	done
 }
+
+@test "SIGNALS: an exit started by the signal catches a handler's crash, reports it, runs the others, then dies by the signal" {
+	run ending_with ATEXIT_SHIM_SIGNALS=TERM "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:segv on_exit=c raise=15 exit=0
+	[ "$output" = "signal 15" ]
+	[ "$(out)" = "$(printf '%s\n' 'on_exit c status=143' 'on_exit b status=143' 'on_exit a status=143')" ]
+	[ "$(err_reports)" = "$(err_reports | grep -x 'atexit-shim: exit handler .* was killed by SIGSEGV (Segmentation fault); the other handlers still run. Backtrace:')" ]
+	[ "$(err_reports | wc -l)" -eq 1 ]
+}
+
+@test "SIGNALS with TIMEOUT: an exit started by the signal abandons a hanging handler, runs the others, then dies by the signal" {
+	run ending_with ATEXIT_SHIM_SIGNALS=TERM ATEXIT_SHIM_TIMEOUT=0.2 "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:hang raise=15 exit=0
+	[ "$output" = "signal 15" ]
+	[ "$(out)" = "$(printf '%s\n' 'on_exit b status=143' 'on_exit a status=124')" ]
+	[ "$(err_reports | wc -l)" -eq 1 ]
+	err_reports | grep -q '^atexit-shim: exit handler .* ran longer than 200 ms and was abandoned'
+}
+
+@test "SIGNALS with TIMEOUT: a signal that arrives in a handler that is then abandoned still ends the process (not 124)" {
+	run ending_with ATEXIT_SHIM_SIGNALS=TERM ATEXIT_SHIM_TIMEOUT=0.2 "$FIXTURES/exitprobe" on_exit=a on_exit=b/raise-hang:15 exit=0
+	[ "$output" = "signal 15" ]
+	[ "$(out)" = "$(printf '%s\n' 'on_exit b status=0' 'on_exit a status=124')" ]
+}
+
+@test "SIGNALS: a second signal while the exit it started runs ends the process at once (Ctrl-C twice)" {
+	local dir=$BATS_TEST_TMPDIR _
+	# (perl: a background job of a shell without job control has SIGINT ignored)
+	ATEXIT_SHIM_SIGNALS=INT,TERM perl -e '$SIG{INT} = "DEFAULT"; $ENV{LD_PRELOAD} = shift; exec @ARGV' "$SHIM_LIB" \
+		"$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:hang raise=2 exit=0 >"$dir/out" 2>"$dir/err" &
+	local pid=$!
+	for _ in $(seq 600); do grep -q 'on_exit b' "$dir/out" && break; sleep 0.1; done
+	kill -TERM "$pid"
+	for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null || true # (still there: the test fails below)
+	status=0
+	wait "$pid" 2>/dev/null || status=$?
+	[ "$status" -eq 143 ]
+	[ "$(cat "$dir/out")" = 'on_exit b status=130' ]
+	[ ! -s "$dir/err" ]
+}
