@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -86,6 +87,36 @@ static void route(posix_spawn_file_actions_t *actions, struct own_fd *start, int
 		posix_spawn_file_actions_addopen(actions, fd, "/dev/null", O_WRONLY, 0);
 }
 
+/* The command being waited for, in a process group of its own (its pid),
+ * so that one abandoned by the time limit can be ended with everything it
+ * started; and the program's SIGCHLD action, put back when it ends. */
+static volatile pid_t running;
+static struct sigaction program_sigchld;
+
+/* How long an abandoned command has between SIGTERM and SIGKILL. */
+#define GRACE_MS 1000
+
+static bool reaped(pid_t pid)
+{
+	return waitpid(pid, NULL, WNOHANG) == pid;
+}
+
+void env_handlers_end_abandoned(void)
+{
+	pid_t pid = running;
+	if (pid <= 0)
+		return;
+	running = 0;
+	kill(-pid, SIGTERM);
+	struct timespec tick = { 0, 10 * 1000000L };
+	for (int waited = 0; waited < GRACE_MS && !reaped(pid); waited += 10)
+		nanosleep(&tick, NULL);
+	kill(-pid, SIGKILL); /* whatever the shell started and left behind */
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGCHLD, &program_sigchld, NULL);
+}
+
 /* /bin/sh -c text, waited for: its wait status, or -1 with errno.  Spawned
  * with posix_spawn (vfork-like), which works in a threaded program, one
  * with a huge address space, or one that closed stdin and left a deleted
@@ -106,11 +137,12 @@ static int spawn_and_wait(const char *text, char **env)
 	sigfillset(&all);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, program;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigemptyset(&dfl.sa_mask);
-	sigaction(SIGCHLD, &dfl, &program);
+	sigaction(SIGCHLD, &dfl, &program_sigchld);
 
 	/* A directory the program deleted under itself: start the command in /
 	 * (a shell complains about a cwd it cannot name), and come back after. */
@@ -135,10 +167,12 @@ static int spawn_and_wait(const char *text, char **env)
 		close(back);
 	}
 	if (err == 0) {
+		running = pid;
 		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 			;
+		running = 0;
 	}
-	sigaction(SIGCHLD, &program, NULL);
+	sigaction(SIGCHLD, &program_sigchld, NULL);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&actions);
 	errno = err;

@@ -24,6 +24,12 @@ struct env_hooks {
  * turn.  hooks must stay valid for the process's life. */
 void env_handlers_register(const char *entries, const struct env_hooks *hooks);
 
+/* A command abandoned by the time limit (the runner's after-failure hook):
+ * it and everything it started, its process group, get SIGTERM, then
+ * SIGKILL after a grace of a second, and it is reaped.  Nothing if no
+ * command is running. */
+void env_handlers_end_abandoned(void);
+
 /* "cmd:COMMAND" if h is the handler of a cmd: entry, else NULL. */
 const char *env_handlers_command(const struct handler *h);
 

@@ -279,8 +279,31 @@ static void add_registrar(struct line *l, const struct handler *h, const struct 
 	line_add_escaped(l, registrar.library);
 }
 
+static const char *(*entry_name)(const struct handler *h);
+
+void report_name_entries(const char *(*name_of)(const struct handler *h))
+{
+	entry_name = name_of;
+}
+
+/* "(flavour, registration N" */
+static void add_registration(struct line *l, const struct handler *h)
+{
+	line_add(l, " (");
+	line_add(l, flavour_name(h->flavour));
+	line_add(l, ", registration ");
+	line_add_decimal(l, (long long)h->seq);
+}
+
 void line_add_handler_named(struct line *l, const struct handler *h, const struct handler_names *names)
 {
+	const char *entry = entry_name != NULL ? entry_name(h) : NULL;
+	if (entry != NULL) { /* "cmd:TEXT (environment, registration N)" */
+		line_add_escaped(l, entry);
+		add_registration(l, h);
+		line_add(l, ")");
+		return;
+	}
 	struct symbol s;
 	symbol_of((const void *)h->fn, &s);
 	const char *name = names != NULL && names->code != NULL ? names->code : s.name;
@@ -297,10 +320,7 @@ void line_add_handler_named(struct line *l, const struct handler *h, const struc
 	line_add_hex(l, s.offset);
 	if (!named) /* "library+0xoffset for object OBJECT" */
 		add_object(l, h, names);
-	line_add(l, " (");
-	line_add(l, flavour_name(h->flavour));
-	line_add(l, ", registration ");
-	line_add_decimal(l, (long long)h->seq);
+	add_registration(l, h);
 	add_registrar(l, h, &s, names);
 	line_add(l, ")");
 }

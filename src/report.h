@@ -63,5 +63,10 @@ struct handler_names {
  * the code's.  NULL: as line_add_handler, the raw form. */
 void line_add_handler_named(struct line *l, const struct handler *h, const struct handler_names *names);
 
+/* How the handler of an environment entry is named instead ("cmd:TEXT"),
+ * NULL for any other handler: the entry as the user wrote it, not the
+ * shim's function that runs it. */
+void report_name_entries(const char *(*name_of)(const struct handler *h));
+
 
 #endif

@@ -66,6 +66,21 @@ void runner_libraries_finalizing(bool running)
 	atomic_store(&libraries_finalizing, running);
 }
 static bool crash_catching = true;
+static void (*after_failure)(void); /* runner_on_failure */
+
+void runner_on_failure(void (*hook)(void))
+{
+	after_failure = hook;
+}
+
+/* Where a failed handler's pass goes on: its timer stopped, and what it
+ * left running ended. */
+static void resume(struct run *run)
+{
+	watchdog_disarm(&run->timed);
+	if (after_failure != NULL)
+		after_failure();
+}
 static const char *skip_globs; /* ATEXIT_SHIM_SKIP */
 
 void runner_behave_natively(void)
@@ -84,13 +99,20 @@ void runner_set_timeout(uint64_t ns)
 	catch_spare_signal();
 }
 
+/* The running handler's time so far, when tracing. */
+static uint64_t time_taken(const struct run *run)
+{
+	return run->started_us != 0 ? trace_now_us() - run->started_us : 0;
+}
+
 /* Records the running handler's failure with a one-line description, and
- * traces it; async-signal-safe.  outcome: as trace_done's. */
-static void fail(struct run *run, int kind, int value, const char *what, const char *outcome)
+ * traces it; async-signal-safe.  outcome: as trace_done's; took: the
+ * handler's time, taken when it failed (not counting the report). */
+static void fail(struct run *run, int kind, int value, const char *what, const char *outcome, uint64_t took)
 {
 	failure_save(run->failure, kind, value, what, run->handler);
 	if (trace_on()) {
-		trace_done(run->handler, run->started_us, outcome, value);
+		trace_done(run->handler, took, outcome, value);
 		trace_error(run->failure->what);
 	}
 }
@@ -138,7 +160,7 @@ static void enter_exit(int status, const char *how)
 			exiting.status = status;
 		char what[32];
 		snprintf(what, sizeof what, "exit(%d)", status);
-		fail(run, FAILURE_EXIT, status, what, "exit");
+		fail(run, FAILURE_EXIT, status, what, "exit", time_taken(run));
 		siglongjmp(run->resume, 1);
 	}
 	if (hold_exit() && trace_on())
@@ -168,26 +190,31 @@ static bool crashed(int sig, const siginfo_t *info, const void *where)
 		return false;
 	if (sent_from_outside(info))
 		return false;
-	if (sig == watchdog_signal()) { /* 0 when this thread has no timer: never a signal */
-		if (info->si_code != SI_TIMER) /* the same number, raised by the program */
-			return false;
-		if (!watchdog_expired())
-			return true; /* late, from a handler that has finished: nothing to do */
+	bool timer = sig == watchdog_signal(); /* 0 when this thread has no timer: never a signal */
+	if (timer && info->si_code != SI_TIMER) /* the same number, raised by the program */
+		return false;
+	if (timer && !watchdog_expired())
+		return true; /* late, from a handler that has finished: nothing to do */
+	/* The handler's time ends here: the report's (a backtrace, the
+	 * symbolizer) is the shim's, and must not run into the time limit. */
+	uint64_t took = time_taken(run);
+	watchdog_hold();
+	if (timer) {
 		failure_report_timeout(run->handler, watchdog_limit(), where);
 		if (run->status == &exiting.status)
 			exiting.status = 124;
-		fail(run, FAILURE_EXIT, 124, "timeout", "timeout");
+		fail(run, FAILURE_EXIT, 124, "timeout", "timeout", took);
 	} else if (sig == SIGSEGV && info->si_addr == (void *)run->handler->fn) {
 		/* A fault at the very address called: its code is gone (unmapped
 		 * JIT memory, a library unloaded behind the loader's back). */
 		failure_report_unmapped(run->handler);
 		if (trace_on())
-			trace_done(run->handler, run->started_us, "unmapped", 0);
+			trace_done(run->handler, took, "unmapped", 0);
 	} else {
 		failure_report_crash(run->handler, sig, where);
 		char what[16] = "SIG";
 		line_copy(what + 3, signal_name(sig), sizeof what - 3);
-		fail(run, FAILURE_SIGNAL, sig, what, "signal");
+		fail(run, FAILURE_SIGNAL, sig, what, "signal", took);
 	}
 	siglongjmp(run->resume, 1);
 }
@@ -283,7 +310,7 @@ static void call_carefully(struct run *run, const struct handler *h, int status)
 	call(h, status);
 	watchdog_disarm(&run->timed);
 	if (trace_on())
-		trace_done(h, run->started_us, "ok", 0);
+		trace_done(h, time_taken(run), "ok", 0);
 }
 
 /* Whether a pass needs call_carefully, decided once a pass so that the
@@ -304,7 +331,7 @@ static void pop_pass(struct run *run, uint64_t min_seq, int *status, struct fail
 	if (sigsetjmp(run->resume, 1) == 0)
 		call_carefully(run, &h, *status);
 	else
-		watchdog_disarm(&run->timed);
+		resume(run);
 	if (!careful(run))
 		while (registry_pop(&shim_registry, min_seq, &h))
 			call(&h, *status);
@@ -412,7 +439,7 @@ static void take_pass(struct run *run, handler_filter *wanted, const void *ctx, 
 	if (sigsetjmp(run->resume, 1) == 0)
 		call_carefully(run, &h, *status);
 	else
-		watchdog_disarm(&run->timed);
+		resume(run);
 	while (registry_take(&shim_registry, wanted, ctx, &h))
 		call_carefully(run, &h, *status);
 	end_pass(run);

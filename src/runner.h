@@ -72,6 +72,11 @@ void runner_set_timeout(uint64_t ns);
  * returns for a second signal: the process dies by it at once. */
 bool runner_exit_by_signal(int sig);
 
+/* What a failed handler may leave running (an environment command whose
+ * time ran out): hook ends it, called after every failure, before the
+ * next handler runs. */
+void runner_on_failure(void (*hook)(void));
+
 /* Outside the shim's scope: no crash catching, exactly as natively. */
 void runner_behave_natively(void);
 

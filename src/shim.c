@@ -131,6 +131,9 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 		runner_set_timeout(s.timeout_ns);
 	if (s.signals != 0)
 		signal_exit_install(s.signals);
-	if (s.handlers != NULL)
+	if (s.handlers != NULL) {
+		report_name_entries(env_handlers_command);
+		runner_on_failure(env_handlers_end_abandoned);
 		env_handlers_register(s.handlers, &entry_hooks);
+	}
 }

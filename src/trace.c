@@ -269,12 +269,12 @@ void trace_run(const struct handler *h)
 	end(&l);
 }
 
-void trace_done(const struct handler *h, uint64_t started_us, const char *outcome, int value)
+void trace_done(const struct handler *h, uint64_t duration_us, const char *outcome, int value)
 {
 	struct line l;
 	begin(&l, "done");
 	handler_fields(&l, h, EVENT_DONE);
-	field_number(&l, "duration_us", started_us != 0 ? (long long)(trace_now_us() - started_us) : 0);
+	field_number(&l, "duration_us", (long long)duration_us);
 	field_string(&l, "outcome", outcome);
 	if (strcmp(outcome, "exit") == 0 || strcmp(outcome, "timeout") == 0)
 		field_number(&l, "status", value);

@@ -35,8 +35,9 @@ void trace_unregister(const void *fn, bool any_arg, const void *arg, size_t remo
 void trace_exit(int status, const char *how);
 void trace_run(const struct handler *h);
 /* outcome: "ok", "skipped", "exit", "signal", "timeout", "unmapped";
- * value: the status or the signal, where there is one. */
-void trace_done(const struct handler *h, uint64_t started_us, const char *outcome, int value);
+ * value: the status or the signal, where there is one.  duration_us: the
+ * handler's own time, up to the moment it ended or failed. */
+void trace_done(const struct handler *h, uint64_t duration_us, const char *outcome, int value);
 void trace_error(const char *what);
 void trace_finalize(const void *dso);
 /* The exit's parts: "program" (its handlers), "destructors" (the loader's

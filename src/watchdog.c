@@ -87,6 +87,12 @@ void watchdog_arm(struct watchdog_outer *outer)
 	set(limit_ns);
 }
 
+void watchdog_hold(void)
+{
+	if (local.exists && local.armed)
+		set(0);
+}
+
 void watchdog_disarm(const struct watchdog_outer *outer)
 {
 	if (!local.exists)

@@ -33,6 +33,10 @@ struct watchdog_outer {
 };
 
 void watchdog_arm(struct watchdog_outer *outer);
+/* Stops the timer where it is, as the handler it times has failed: the
+ * report that follows is not the handler's time.  watchdog_disarm then
+ * ends the handler's timing as usual. */
+void watchdog_hold(void);
 void watchdog_disarm(const struct watchdog_outer *outer);
 /* Whether this thread's timer has fired for the handler now running. */
 bool watchdog_expired(void);

@@ -159,3 +159,24 @@ ending_with() { ending_under_shim env "$@"; }
 	[ "$(cat "$dir/out")" = 'on_exit b status=130' ]
 	[ ! -s "$dir/err" ]
 }
+
+@test "TIMEOUT: a handler's time ends when it fails: the report (backtrace, symbolizer) is not billed to it, nor timed out" {
+	local dir=$BATS_TEST_TMPDIR
+	run shim --timeout=0.05 --trace="$dir/t" --json -- "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:segv exit=0
+	[ "$status" -eq 139 ]
+	[ "$(printf '%s\n' "$output" | grep -c 'was killed by SIGSEGV')" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -c 'ran longer than')" -eq 0 ]
+	python3 - "$dir/t" <<'PY'
+import json, sys
+done = [e for e in map(json.loads, open(sys.argv[1])) if e["event"] == "done" and e["outcome"] == "signal"]
+assert len(done) == 1 and done[0]["duration_us"] < 50000, done
+PY
+}
+
+@test "TIMEOUT: an abandoned --run command and what it started are ended before the exit goes on; the report names the entry" {
+	run shim --timeout=0.5 --run='sleep 30; echo late' -- "$FIXTURES/exitprobe" on_exit=a exit=0
+	[ "$status" -eq 124 ]
+	[ "$(printf '%s\n' "$output" | grep -cx late)" -eq 0 ]
+	printf '%s\n' "$output" | grep -qx 'on_exit a status=0' # (the entry runs first: registered last)
+	printf '%s\n' "$output" | grep -q '^atexit-shim: exit handler cmd:sleep 30; echo late (ATEXIT_SHIM_HANDLERS, registration [0-9]*) ran longer than 500 ms and was abandoned'
+}
