@@ -44,9 +44,7 @@ static void exit_sequence(void *unused, int status)
 	if (loader_fini != NULL) {
 		if (trace_on())
 			trace_phase("destructors");
-		runner_libraries_finalizing(true);
-		loader_fini();
-		runner_libraries_finalizing(false);
+		now = runner_run_destructors(loader_fini);
 	}
 	finish(now, status);
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -52,6 +53,12 @@ static bool only_thread(void)
 	       st.stx_nlink == 3;
 }
 
+void backtrace_prepare_loaded(void)
+{
+	if (atomic_load(&walk) == NULL)
+		(void)find_unwinder();
+}
+
 void backtrace_prepare(void)
 {
 	if (atomic_load(&walk) != NULL || find_unwinder() || !only_thread())
@@ -80,8 +87,8 @@ static _Unwind_Reason_Code collect(struct _Unwind_Context *context, void *data)
 static void no_unwinder(void)
 {
 	struct line l = { 0 };
-	line_add(&l, "    (no backtrace: " UNWINDER " was not loaded, and loading it while other threads "
-	             "run could wait for one in dlclose)");
+	line_add(&l, "    (no backtrace: " UNWINDER " was not loaded when the failure came, and loading it "
+	             "then is not safe)");
 	line_write(&l, STDERR_FILENO);
 }
 
@@ -134,7 +141,7 @@ void backtrace_name(const void *from, const void *handler, const void *object, s
 	if (!collect_from(from, t->address, &t->count))
 		t->count = -1;
 	struct symbolize_request requests[66];
-	requests[0] = request_for(handler, false);
+	requests[0] = handler != NULL ? request_for(handler, false) : (struct symbolize_request){ NULL, 0 };
 	/* a C++ static's object; one outside every file (on the heap) has no
 	 * library, and a request without one is not asked */
 	requests[1] = object != NULL ? request_for(object, false) : (struct symbolize_request){ NULL, 0 };
@@ -144,6 +151,18 @@ void backtrace_name(const void *from, const void *handler, const void *object, s
 	t->named = symbolize_client_ask(requests, n, t->answers);
 	t->handler = (struct handler_names){ t->answers[0], t->answers[1] };
 	t->names = t->named ? &t->handler : NULL;
+}
+
+int backtrace_loader_callee(const struct named_backtrace *t)
+{
+	/* The loader's load address, as the kernel gave it to the process. */
+	uintptr_t loader = (uintptr_t)libc_getauxval(AT_BASE);
+	for (int i = 1; loader != 0 && i < t->count; i++) {
+		Dl_info frame;
+		if (libc_dladdr(t->address[i], &frame) != 0 && (uintptr_t)frame.dli_fbase == loader)
+			return i - 1;
+	}
+	return -1;
 }
 
 void backtrace_write_named(struct named_backtrace *t)

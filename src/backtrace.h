@@ -18,6 +18,8 @@
 
 /* Before a pass of handlers that may fail: cheap once it has succeeded. */
 void backtrace_prepare(void);
+/* The same with the unwinder only if it is loaded already, never loading it. */
+void backtrace_prepare_loaded(void);
 
 /* A failed handler's report, async-signal-safe once prepared: the calling
  * thread's stack, one frame a line on stderr, from the frame at address from
@@ -40,5 +42,10 @@ struct named_backtrace {
 };
 void backtrace_name(const void *from, const void *handler, const void *object, struct named_backtrace *t);
 void backtrace_write_named(struct named_backtrace *t);
+
+/* The frame of t that the dynamic loader called (a library destructor,
+ * from _dl_fini): the one just inside the first of the loader's frames;
+ * -1 if none is there.  handler may be NULL in backtrace_name. */
+int backtrace_loader_callee(const struct named_backtrace *t);
 
 #endif

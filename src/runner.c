@@ -61,10 +61,6 @@ static struct {
 static int no_status; /* what __cxa_finalize and atexit_shim_run give handlers: 0 */
 static atomic_bool libraries_finalizing; /* the loader's _dl_fini is running */
 
-void runner_libraries_finalizing(bool running)
-{
-	atomic_store(&libraries_finalizing, running);
-}
 static bool crash_catching = true;
 static void (*after_failure)(void); /* runner_on_failure */
 
@@ -182,6 +178,25 @@ static bool sent_from_outside(const siginfo_t *info)
 	return info->si_code <= 0 && info->si_code != SI_TIMER && info->si_pid != libc_getpid();
 }
 
+/* A library destructor crashed (sig) or ran out of time (0): reported and
+ * saved as a handler's failure is; the loader's _dl_fini is left where it
+ * is, so the library destructors after it do not run. */
+static _Noreturn void destructor_failed(struct run *run, int sig, const void *where)
+{
+	failure_report_destructor(sig, watchdog_limit(), where);
+	char what[16] = "timeout";
+	if (sig != 0) {
+		line_copy(what, "SIG", sizeof what);
+		line_copy(what + 3, signal_name(sig), sizeof what - 3);
+	} else {
+		exiting.status = 124;
+	}
+	failure_save(run->failure, sig != 0 ? FAILURE_SIGNAL : FAILURE_EXIT, sig != 0 ? sig : 124, what, NULL);
+	if (trace_on())
+		trace_error(run->failure->what);
+	siglongjmp(run->resume, 1);
+}
+
 /* catch.c's judge: whether a signal is a handler's failure (see catch.h). */
 static bool crashed(int sig, const siginfo_t *info, const void *where)
 {
@@ -199,6 +214,8 @@ static bool crashed(int sig, const siginfo_t *info, const void *where)
 	 * symbolizer) is the shim's, and must not run into the time limit. */
 	uint64_t took = time_taken(run);
 	watchdog_hold();
+	if (run->handler == NULL) /* the library destructors' pass */
+		destructor_failed(run, timer ? 0 : sig, where);
 	if (timer) {
 		failure_report_timeout(run->handler, watchdog_limit(), where);
 		if (run->status == &exiting.status)
@@ -246,8 +263,13 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
                        int *status, struct failure *failure)
 {
 	bool catches_crashes = catches_exit && crash_catching;
-	if (catches_crashes)
-		backtrace_prepare(); /* never in a signal handler */
+	/* Never in a signal handler.  The library destructors' pass, which every
+	 * exit has, takes the unwinder only if it is there: loading it costs an
+	 * exit more than all the rest (a handler's pass has loaded it, if any). */
+	if (catches_crashes && first != NULL)
+		backtrace_prepare();
+	else if (catches_crashes)
+		backtrace_prepare_loaded();
 	run->outer = current_run;
 	run->catches_exit = catches_exit;
 	run->catches_crashes = catches_crashes;
@@ -457,10 +479,35 @@ void runner_finalize(void *dso)
 		if (trace_on())
 			trace_finalize(dso);
 	}
+	/* A library's destructors end with its __cxa_finalize: the next
+	 * library's get the whole limit again. */
+	if (atomic_load(&libraries_finalizing) && exiting_here())
+		watchdog_restart();
 	/* During the exit, a library's handlers fail as any other: caught and
 	 * saved.  At a plain dlclose the process is not ending: natively. */
 	struct run run;
 	take_pass(&run, in_scope, &scope, exiting_here(), &no_status, &exiting.failure);
+}
+
+int runner_run_destructors(void (*loader_fini)(void))
+{
+	atomic_store(&libraries_finalizing, true);
+	struct run run;
+	begin_pass(&run, NULL, true, &exiting.status, &exiting.failure);
+	/* Not a handler: a destructor's exit() is glibc's nested exit (anchor.h),
+	 * only a crash or the time limit is caught. */
+	run.catches_exit = false;
+	if (sigsetjmp(run.resume, 1) == 0) {
+		if (run.catches_crashes)
+			watchdog_arm(&run.timed);
+		loader_fini();
+		watchdog_disarm(&run.timed);
+	} else {
+		resume(&run);
+	}
+	end_pass(&run);
+	atomic_store(&libraries_finalizing, false);
+	return exiting.status;
 }
 
 static bool from_environment(const struct handler *h, const void *ctx)

@@ -47,9 +47,14 @@ _Noreturn void runner_exit_now(int status, bool run_environment);
  * also those whose code lies in the library being unloaded. */
 void runner_finalize(void *dso);
 
-/* The loader's _dl_fini runs library destructors (true) or has finished:
- * while it runs, nothing is unmapped and __cxa_finalize keeps glibc's rule. */
-void runner_libraries_finalizing(bool running);
+/* Runs the loader's _dl_fini (library destructors) as a pass of its own:
+ * a crash caught and reported, the time limit enforced (each library's
+ * destructors, up to its __cxa_finalize, get the whole limit), both saved
+ * as a handler's failure is; after one, the destructors left do not run
+ * (the loader's own state is not ours to resume).  While it runs nothing
+ * is unmapped and __cxa_finalize keeps glibc's rule.  Returns the status
+ * the exit goes on with. */
+int runner_run_destructors(void (*loader_fini)(void));
 
 /* atexit_shim_run(): every handler now, with the runner's reports.  0, or
  * the last failure as a shell would show it (n, or 128 + signal). */

@@ -16,13 +16,18 @@ struct failure {
 };
 
 /* Saves h's failure in f, described as "WHAT in HANDLER" (what: "exit(3)",
- * "timeout", "SIGSEGV"). */
+ * "timeout", "SIGSEGV"); h NULL: a library destructor's, "WHAT in a library
+ * destructor". */
 void failure_save(struct failure *f, int kind, int value, const char *what, const struct handler *h);
 
 /* The reports, each a line on stderr; a crash and a timeout then the
  * backtrace from where (the interrupted code), its frames named. */
 void failure_report_crash(const struct handler *h, int sig, const void *where);
 void failure_report_timeout(const struct handler *h, uint64_t limit_ns, const void *where);
+/* A library destructor (run by the loader's _dl_fini) crashed with sig, or
+ * (sig 0) ran longer than limit_ns: the same reports, naming the destructor
+ * by the frame that the loader called. */
+void failure_report_destructor(int sig, uint64_t limit_ns, const void *where);
 /* h's code is no longer mapped: skipped, not a failure. */
 void failure_report_unmapped(const struct handler *h);
 

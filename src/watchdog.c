@@ -93,6 +93,12 @@ void watchdog_hold(void)
 		set(0);
 }
 
+void watchdog_restart(void)
+{
+	if (local.exists && local.armed)
+		set(limit_ns);
+}
+
 void watchdog_disarm(const struct watchdog_outer *outer)
 {
 	if (!local.exists)

@@ -37,6 +37,8 @@ void watchdog_arm(struct watchdog_outer *outer);
  * report that follows is not the handler's time.  watchdog_disarm then
  * ends the handler's timing as usual. */
 void watchdog_hold(void);
+/* The handler being timed starts afresh: the whole limit again. */
+void watchdog_restart(void);
 void watchdog_disarm(const struct watchdog_outer *outer);
 /* Whether this thread's timer has fired for the handler now running. */
 bool watchdog_expired(void);

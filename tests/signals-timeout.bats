@@ -180,3 +180,24 @@ PY
 	printf '%s\n' "$output" | grep -qx 'on_exit a status=0' # (the entry runs first: registered last)
 	printf '%s\n' "$output" | grep -q '^atexit-shim: exit handler cmd:sleep 30; echo late (ATEXIT_SHIM_HANDLERS, registration [0-9]*) ran longer than 500 ms and was abandoned'
 }
+
+@test "a library destructor that crashes is reported by name; the process dies by its signal with stdio flushed" {
+	LIBDTOR=crash run ending_under_shim "$FIXTURES/exitprobe" "dlopen=$FIXTURES/.libs/libdtor.so" on_exit=a print=main exit=0
+	[ "$output" = "signal 11" ]
+	[ "$(out)" = "$(printf '%s\n' 'libdtor: destructor' main 'on_exit a status=0')" ]
+	[ "$(err_reports)" = "$(err_reports | grep -x "atexit-shim: library destructor $FIXTURES/.libs/libdtor.so+0x[0-9a-f]* was killed by SIGSEGV (Segmentation fault); the library destructors left do not run. Backtrace:")" ]
+	[ "$(err_reports | wc -l)" -eq 1 ]
+}
+
+@test "TIMEOUT: a library destructor that hangs (joining a thread) is abandoned, named with its backtrace; status 124" {
+	LIBDTOR=hang run timeout -s KILL 300 "$WRAPPER" --timeout=0.5 -- "$FIXTURES/exitprobe" "dlopen=$FIXTURES/.libs/libdtor.so" on_exit=a exit=0
+	[ "$status" -eq 124 ]
+	printf '%s\n' "$output" | grep -q "^atexit-shim: library destructor libdtor_destructor (.*libdtor.c:[0-9]*) in $FIXTURES/.libs/libdtor.so+0x[0-9a-f]* ran longer than 500 ms and was abandoned; the library destructors left do not run. It was here:"
+	printf '%s\n' "$output" | grep -q '^    #[0-9]* libdtor_destructor '
+	[ "$(printf '%s\n' "$output" | grep -c 'the other destructor ran')" -eq 0 ]
+}
+
+@test "library destructors that succeed run as natively, each library's under the whole limit" {
+	LIBDTOR=print assert_transparent env ATEXIT_SHIM_TIMEOUT=5 "$FIXTURES/exitprobe" "dlopen=$FIXTURES/.libs/libdtor.so" on_exit=a exit=0
+	[ "$(native_out)" = "$(printf '%s\n' 'libdtor: destructor' 'libdtor: the other destructor ran' 'on_exit a status=0')" ]
+}
