@@ -53,12 +53,6 @@ static bool only_thread(void)
 	       st.stx_nlink == 3;
 }
 
-void backtrace_prepare_loaded(void)
-{
-	if (atomic_load(&walk) == NULL)
-		(void)find_unwinder();
-}
-
 void backtrace_prepare(void)
 {
 	if (atomic_load(&walk) != NULL || find_unwinder() || !only_thread())
@@ -104,6 +98,8 @@ static bool in_shim(const void *address)
  * false if there is no unwinder. */
 static bool collect_from(const void *from, void **out, int *count)
 {
+	if (atomic_load(&walk) == NULL)
+		(void)find_unwinder(); /* not prepared: one loaded already, if any */
 	unwind_walk_fn *unwind = atomic_load(&walk);
 	if (unwind == NULL)
 		return false;

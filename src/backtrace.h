@@ -18,10 +18,11 @@
 
 /* Before a pass of handlers that may fail: cheap once it has succeeded. */
 void backtrace_prepare(void);
-/* The same with the unwinder only if it is loaded already, never loading it. */
-void backtrace_prepare_loaded(void);
 
-/* A failed handler's report, async-signal-safe once prepared: the calling
+
+/* A failed handler's report, async-signal-safe once prepared (unprepared,
+ * it finds an unwinder that is loaded already, with dl_iterate_phdr as the
+ * unwinder itself does, and never loads one): the calling
  * thread's stack, one frame a line on stderr, from the frame at address from
  * if it is on the stack (a signal's faulting instruction), without the
  * shim's own frames (those of libatexit-shim.so: the runner above the

@@ -51,7 +51,10 @@ void runner_finalize(void *dso);
  * a crash caught and reported, the time limit enforced (each library's
  * destructors, up to its __cxa_finalize, get the whole limit), both saved
  * as a handler's failure is; after one, the destructors left do not run
- * (the loader's own state is not ours to resume).  While it runs nothing
+ * (the loader's own state is not ours to resume).  Only in a process
+ * whose handlers have had crashes caught, or with a time limit: elsewhere
+ * (no handler, no limit) natively, for what catching would cost every exit.
+ * While it runs nothing
  * is unmapped and __cxa_finalize keeps glibc's rule.  Returns the status
  * the exit goes on with. */
 int runner_run_destructors(void (*loader_fini)(void));
