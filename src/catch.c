@@ -101,24 +101,51 @@ int catch_spare(void)
 	return __atomic_load_n(&caught[SPARE], __ATOMIC_RELAXED);
 }
 
-static bool left_alone(int sig, const sigset_t *blocked)
+static bool at_default(int sig)
 {
 	struct sigaction now;
-	return sigismember(blocked, sig) == 0 && sigaction(sig, NULL, &now) == 0 &&
-	       (now.sa_flags & SA_SIGINFO) == 0 && now.sa_handler == SIG_DFL;
+	return sigaction(sig, NULL, &now) == 0 && (now.sa_flags & SA_SIGINFO) == 0 && now.sa_handler == SIG_DFL;
 }
 
 /* From SIGRTMAX-2 down: qemu-user keeps the two highest for itself, and
- * takes actions for them that it never delivers. */
+ * takes actions for them that it never delivers.  One the program leaves
+ * unblocked first; else one it blocks with all the others (a program that
+ * takes its signals from a signalfd, or blocks them all before exit): the
+ * pass unblocks it in its own thread meanwhile (catch_spare_unblock). */
 static int free_realtime_signal(void)
 {
 	sigset_t blocked;
 	if (!spare_wanted || sigprocmask(SIG_BLOCK, NULL, &blocked) != 0)
 		return 0;
-	for (int sig = SIGRTMAX - 2; sig >= SIGRTMIN; sig--)
-		if (left_alone(sig, &blocked))
+	int fallback = 0;
+	for (int sig = SIGRTMAX - 2; sig >= SIGRTMIN; sig--) {
+		if (!at_default(sig))
+			continue;
+		if (sigismember(&blocked, sig) == 0)
 			return sig;
-	return 0;
+		if (fallback == 0)
+			fallback = sig;
+	}
+	return fallback;
+}
+
+bool catch_spare_unblock(void)
+{
+	int sig = catch_spare();
+	sigset_t blocked, just;
+	if (sig == 0 || sigprocmask(SIG_BLOCK, NULL, &blocked) != 0 || sigismember(&blocked, sig) != 1)
+		return false;
+	sigemptyset(&just);
+	sigaddset(&just, sig);
+	return sigprocmask(SIG_UNBLOCK, &just, NULL) == 0;
+}
+
+void catch_spare_block_again(void)
+{
+	sigset_t just;
+	sigemptyset(&just);
+	sigaddset(&just, catch_spare());
+	sigprocmask(SIG_BLOCK, &just, NULL);
 }
 
 static void install(void)

@@ -27,6 +27,10 @@ void catch_spare_signal(void);
 /* That signal, while a pass is under way; 0 if none is free or none was
  * asked for. */
 int catch_spare(void);
+/* If the calling thread blocks it, unblocks it (true): the pass's timer must
+ * reach it.  catch_spare_block_again puts the program's mask back. */
+bool catch_spare_unblock(void);
+void catch_spare_block_again(void);
 
 /* The caller's side, called in the crashing thread: never returns if the
  * crash was a handler's; false if the signal is not the caller's business.

@@ -40,6 +40,7 @@ struct run {
 	bool catches_exit;             /* a handler's exit() fails the handler, not the process */
 	bool catches_crashes;          /* and so does a crash, or running too long */
 	bool owns_watchdog;            /* this pass made the thread's timer */
+	bool unblocked_spare;          /* and unblocked its signal, which the program blocks */
 	int *status;                   /* what handlers are given */
 	struct failure *failure;       /* where failures are saved */
 	const struct handler *handler; /* the one being run (the pass's own variable) */
@@ -283,6 +284,7 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 		catch_begin(&run->catch, crashed);
 	bool timed = catches_crashes && watchdog_limit() != 0;
 	run->owns_watchdog = timed && watchdog_begin(catch_spare());
+	run->unblocked_spare = run->owns_watchdog && catch_spare_unblock();
 	if (timed && catch_spare() == 0)
 		say_no_signal_free();
 	current_run = run;
@@ -291,6 +293,8 @@ static void begin_pass(struct run *run, const struct handler *first, bool catche
 static void end_pass(struct run *run)
 {
 	current_run = run->outer;
+	if (run->unblocked_spare)
+		catch_spare_block_again();
 	if (run->owns_watchdog)
 		watchdog_end();
 	if (run->catches_crashes)

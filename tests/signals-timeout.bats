@@ -201,3 +201,11 @@ PY
 	LIBDTOR=print assert_transparent env ATEXIT_SHIM_TIMEOUT=5 "$FIXTURES/exitprobe" "dlopen=$FIXTURES/.libs/libdtor.so" on_exit=a exit=0
 	[ "$(native_out)" = "$(printf '%s\n' 'libdtor: destructor' 'libdtor: the other destructor ran' 'on_exit a status=0')" ]
 }
+
+@test "TIMEOUT: a program that blocks every signal before exit still has its hanging handler abandoned" {
+	run ending_with ATEXIT_SHIM_TIMEOUT=0.2 "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:hang block_all exit=0
+	[ "$output" = "exit 124" ]
+	[ "$(out)" = "$(printf '%s\n' 'on_exit b status=0' 'on_exit a status=124')" ]
+	[ "$(err_reports | wc -l)" -eq 1 ]
+	err_reports | grep -q '^atexit-shim: exit handler .* ran longer than 200 ms and was abandoned'
+}
