@@ -333,7 +333,7 @@ static void call_carefully(struct run *run, const struct handler *h, int status)
 	}
 	run->timed.armed = false;
 	if (run->catches_crashes)
-		watchdog_arm(&run->timed);
+		watchdog_arm(&run->timed, (unsigned long long)h->seq);
 	call(h, status);
 	watchdog_disarm(&run->timed);
 	if (trace_on())
@@ -513,7 +513,7 @@ int runner_run_destructors(void (*loader_fini)(void))
 	run.catches_exit = false;
 	if (sigsetjmp(run.resume, 1) == 0) {
 		if (run.catches_crashes)
-			watchdog_arm(&run.timed);
+			watchdog_arm(&run.timed, 0);
 		loader_fini();
 		watchdog_disarm(&run.timed);
 	} else {

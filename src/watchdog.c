@@ -3,12 +3,14 @@
 #include "watchdog.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "libc.h"
+#include "watchdog_backstop.h"
 
 static uint64_t limit_ns;
 
@@ -18,8 +20,10 @@ static uint64_t limit_ns;
  * SIGEV_THREAD_ID glibc's wrappers add nothing but that indirection. */
 static __thread struct {
 	bool exists, armed;
-	int timer;  /* the kernel's timer id */
-	int signal; /* what it sends */
+	bool backstop;          /* this thread started the backstop */
+	int timer;              /* the kernel's timer id */
+	int signal;             /* what it sends */
+	unsigned long long what; /* the timed handler's registration number */
 } local __attribute__((tls_model("initial-exec")));
 
 int watchdog_signal(void)
@@ -45,6 +49,12 @@ bool watchdog_begin(int sig)
 	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = sig };
 	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
 	local.exists = syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &local.timer) == 0;
+	static atomic_flag backstop_taken = ATOMIC_FLAG_INIT; /* one helper a process */
+	if (local.exists && !atomic_flag_test_and_set(&backstop_taken)) {
+		local.backstop = watchdog_backstop_start(limit_ns, sig);
+		if (!local.backstop)
+			atomic_flag_clear(&backstop_taken);
+	}
 	return local.exists;
 }
 
@@ -54,6 +64,17 @@ void watchdog_end(void)
 		syscall(SYS_timer_delete, local.timer);
 		local.exists = false;
 	}
+	if (local.backstop) {
+		watchdog_backstop_stop();
+		local.backstop = false;
+	}
+}
+
+/* The backstop follows this thread's timings only. */
+static void tell_backstop(bool on)
+{
+	if (local.backstop)
+		watchdog_backstop_timing(on, local.what);
 }
 
 static void set(uint64_t ns)
@@ -71,11 +92,13 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-void watchdog_arm(struct watchdog_outer *outer)
+void watchdog_arm(struct watchdog_outer *outer, unsigned long long what)
 {
 	outer->armed = false;
 	if (!local.exists)
 		return;
+	outer->what = local.what;
+	local.what = what;
 	if (local.armed) {
 		struct itimerspec left;
 		syscall(SYS_timer_gettime, local.timer, &left);
@@ -85,32 +108,40 @@ void watchdog_arm(struct watchdog_outer *outer)
 	}
 	local.armed = true;
 	set(limit_ns);
+	tell_backstop(true);
 }
 
 void watchdog_hold(void)
 {
-	if (local.exists && local.armed)
+	if (local.exists && local.armed) {
 		set(0);
+		tell_backstop(false);
+	}
 }
 
 void watchdog_restart(void)
 {
-	if (local.exists && local.armed)
+	if (local.exists && local.armed) {
 		set(limit_ns);
+		tell_backstop(true);
+	}
 }
 
 void watchdog_disarm(const struct watchdog_outer *outer)
 {
 	if (!local.exists)
 		return;
+	local.what = outer->what;
 	if (outer->armed) {
 		uint64_t spent = now_ns() - outer->since_ns;
 		local.armed = true;
 		/* 1 ns: the outer handler's time ran out meanwhile: fire now */
 		set(outer->remaining_ns > spent ? outer->remaining_ns - spent : 1);
+		tell_backstop(true);
 	} else if (local.armed) {
 		local.armed = false;
 		set(0);
+		tell_backstop(false);
 	}
 }
 

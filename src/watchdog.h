@@ -30,9 +30,12 @@ void watchdog_end(void);
 struct watchdog_outer {
 	bool armed;
 	uint64_t remaining_ns, since_ns;
+	unsigned long long what;
 };
 
-void watchdog_arm(struct watchdog_outer *outer);
+/* what: the handler's registration number, for the backstop's line
+ * (watchdog_backstop.h). */
+void watchdog_arm(struct watchdog_outer *outer, unsigned long long what);
 /* Stops the timer where it is, as the handler it times has failed: the
  * report that follows is not the handler's time.  watchdog_disarm then
  * ends the handler's timing as usual. */

@@ -209,3 +209,13 @@ PY
 	[ "$(err_reports | wc -l)" -eq 1 ]
 	err_reports | grep -q '^atexit-shim: exit handler .* ran longer than 200 ms and was abandoned'
 }
+
+@test "TIMEOUT: a handler that blocks every signal and hangs is still abandoned, within the limit and a second's grace" {
+	skip_under_emulation "qemu-user runs no ptrace"
+	run ending_with ATEXIT_SHIM_TIMEOUT=0.2 "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:blocked-hang exit=0
+	[ "$output" = "exit 124" ]
+	[ "$(out)" = "$(printf '%s\n' 'on_exit b status=0' 'on_exit a status=124')" ]
+	[ "$(err_reports | wc -l)" -eq 1 ]
+	err_reports | grep -q '^atexit-shim: exit handler .* (on_exit, registration 2) ran longer than 200 ms and was abandoned'
+	err | grep -q sleep # where it hung
+}
