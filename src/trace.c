@@ -195,7 +195,7 @@ bool trace_start(const char *where, enum trace_format format)
 		line_add(&l, "atexit-shim: ATEXIT_SHIM_TRACE='");
 		line_add_escaped(&l, where);
 		line_add(&l, "': cannot open it: ");
-		line_add(&l, strerror(errno));
+		line_add(&l, trace_output_why(errno));
 		line_add(&l, "; not tracing");
 		line_write(&l, STDERR_FILENO);
 		errno = saved_errno;

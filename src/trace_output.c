@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "own_fd.h"
@@ -20,12 +21,32 @@ static struct {
 	char path[PATH_MAX];   /* the file; "" for stderr */
 } output = { .out = OWN_FD_NONE, .repairing = ATOMIC_FLAG_INIT };
 
+/* Never blocks: a named pipe that no process reads would hold the program
+ * before main (ENXIO instead, see trace_output_why); one with a reader is
+ * written as a pipe, blocking, once open.  fcntl through its system call,
+ * as in own_fd.c. */
+static int open_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (fd >= 0) {
+		long flags = syscall(SYS_fcntl, fd, F_GETFL, 0);
+		if (flags >= 0)
+			syscall(SYS_fcntl, fd, F_SETFL, flags & ~(long)O_NONBLOCK);
+	}
+	return fd;
+}
+
+const char *trace_output_why(int error)
+{
+	return error == ENXIO ? "it is a named pipe that no process reads" : strerror(error);
+}
+
 bool trace_output_open(const char *where)
 {
 	line_copy(output.path, where, sizeof output.path);
 	if (*where == '\0')
 		return own_fd_take(&output.out, STDERR_FILENO, false);
-	return own_fd_take(&output.out, open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600), true);
+	return own_fd_take(&output.out, open_file(where), true);
 }
 
 /* A child forked without exec traces as its parent does, but must not hold
@@ -59,11 +80,10 @@ static void say_stopped(const char *why)
 static void find_again(void)
 {
 	if (output.path[0] != '\0') {
-		int fd = open(output.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (own_fd_take(&output.out, fd, true))
+		if (own_fd_take(&output.out, open_file(output.path), true))
 			return;
 		output.stopped = true;
-		say_stopped(strerror(errno));
+		say_stopped(trace_output_why(errno));
 	} else if (!output.borrowed && own_fd_same_file(&output.out, STDERR_FILENO)) {
 		(void)own_fd_take(&output.out, STDERR_FILENO, false);
 	} else {

@@ -8,7 +8,11 @@
 
 #include <stdbool.h>
 
-/* where: "" for stderr, else a file.  False, errno set, if it cannot open. */
+/* Why opening the trace failed, for a one-line message: errno's words, or
+ * what ENXIO means here. */
+const char *trace_output_why(int error);
+/* where: "" for stderr, else a file.  False, errno set, if it cannot open;
+ * never blocks (a named pipe without a reader is refused). */
 bool trace_output_open(const char *where);
 
 /* In a child forked without exec. */

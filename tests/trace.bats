@@ -310,3 +310,32 @@ init = [e for e in events if e["event"] == "init"]
 assert init and init[0]["program"] == "exitprobe", init  # the name as it was run
 PY
 }
+
+@test "a named pipe that no process reads never blocks the program: refused in one line, not tracing" {
+	local fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	run timeout -s KILL 60 env ATEXIT_SHIM_TRACE="$fifo" LD_PRELOAD="$SHIM_LIB" "$FIXTURES/exitprobe" print=main exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "atexit-shim: ATEXIT_SHIM_TRACE='$fifo': cannot open it: it is a named pipe that no process reads; not tracing" main)" ]
+}
+
+@test "a named pipe with a reader takes the trace; one swapped in for the trace file later, without a reader, stops it in one line" {
+	local fifo=$BATS_TEST_TMPDIR/fifo trace=$BATS_TEST_TMPDIR/trace
+	mkfifo "$fifo"
+	# the reader opens its end before the program starts, and reads after it ended
+	python3 - "$fifo" "$SHIM_LIB" "$FIXTURES/exitprobe" >"$BATS_TEST_TMPDIR/read" <<'PY'
+import os, subprocess, sys
+reader = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+subprocess.run([sys.argv[3], "exit=0"], env=dict(os.environ, ATEXIT_SHIM_TRACE=sys.argv[1], LD_PRELOAD=sys.argv[2]), check=True)
+sys.stdout.write(os.read(reader, 65536).decode())
+PY
+	grep -q ' final status=0$' "$BATS_TEST_TMPDIR/read"
+	# the program closes the trace's descriptor, and the file becomes a pipe
+	run timeout -s KILL 60 env ATEXIT_SHIM_TRACE="$trace" LD_PRELOAD="$SHIM_LIB" python3 -c '
+import os, sys
+os.closerange(3, 65536)
+os.unlink(sys.argv[1]); os.mkfifo(sys.argv[1])
+sys.exit(3)' "$trace"
+	[ "$status" -eq 3 ]
+	[ "$output" = "atexit-shim: tracing to '$trace' stopped: it is a named pipe that no process reads" ]
+}
