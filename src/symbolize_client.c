@@ -20,6 +20,7 @@
 #include "environment.h"
 #include "libc.h"
 #include "own_fd.h"
+#include "sandboxed.h"
 
 
 /* One failure at a time: a second thread failing meanwhile gets the raw form. */
@@ -205,7 +206,7 @@ bool symbolize_client_ask(const struct symbolize_request *requests, size_t n, co
 	for (size_t i = 0; i < n; i++)
 		answers[i] = NULL;
 	const char *command = symbolizer_command();
-	if (command == NULL || n == 0 || atomic_flag_test_and_set(&busy))
+	if (command == NULL || n == 0 || sandboxed() || atomic_flag_test_and_set(&busy))
 		return false;
 	long long deadline = now_ms() + SYMBOLIZE_CLIENT_MS;
 	bool answered = false;

@@ -146,3 +146,14 @@ assert_crash_caught()
 	grep -q '^atexit-shim: exit handler .*/new\\nline/exitprobe+0x[0-9a-f]* (on_exit, registration 1) was killed by SIGSEGV (Segmentation fault); the other handlers still run\. Backtrace:$' \
 		"$BATS_TEST_TMPDIR/err"
 }
+
+@test "under a seccomp filter that kills process creation, a crash gets the raw report and a time limit no helper: nothing is spawned" {
+	run shim -- "$FIXTURES/seccomp_exec" "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:segv print=main exit=0
+	[ "$status" -eq 139 ]
+	printf '%s\n' "$output" | grep -q '^atexit-shim: exit handler .*exitprobe+0x[0-9a-f]* (on_exit, registration 2) was killed by SIGSEGV'
+	printf '%s\n' "$output" | grep -qx 'on_exit a status=0'
+	printf '%s\n' "$output" | grep -qx 'main'
+	run shim --timeout=0.2 -- "$FIXTURES/seccomp_exec" "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:hang exit=0
+	[ "$status" -eq 124 ]
+	printf '%s\n' "$output" | grep -qx 'on_exit a status=124'
+}
