@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -117,6 +119,37 @@ void env_handlers_end_abandoned(void)
 	sigaction(SIGCHLD, &program_sigchld, NULL);
 }
 
+/* Every descriptor of the program above 2 that an exec keeps (a pipe's
+ * write end, a lock file): the command must not hold one, which would keep
+ * a reader waiting for its end-of-file as long as the command runs.
+ * Listed from /proc/self/fd with getdents64 (opendir would allocate);
+ * posix_spawn_file_actions_addclosefrom_np is glibc 2.34's.  Without /proc,
+ * none is closed. */
+static void close_inherited(posix_spawn_file_actions_t *actions)
+{
+	int dir = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return;
+	char buf[4096];
+	long got;
+	while ((got = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+		for (long at = 0; at < got;) {
+			const struct dirent64 *d = (const struct dirent64 *)(buf + at);
+			at += d->d_reclen;
+			int fd = 0;
+			const char *c = d->d_name;
+			for (; *c >= '0' && *c <= '9' && fd < 1 << 20; c++)
+				fd = fd * 10 + (*c - '0');
+			if (*c != '\0' || c == d->d_name || fd <= STDERR_FILENO || fd == dir)
+				continue;
+			long flags = syscall(SYS_fcntl, fd, F_GETFD, 0);
+			if (flags >= 0 && !(flags & FD_CLOEXEC))
+				posix_spawn_file_actions_addclose(actions, fd);
+		}
+	}
+	syscall(SYS_close, dir);
+}
+
 /* /bin/sh -c text, waited for: its wait status, or -1 with errno.  Spawned
  * with posix_spawn (vfork-like), which works in a threaded program, one
  * with a huge address space, or one that closed stdin and left a deleted
@@ -129,6 +162,7 @@ static int spawn_and_wait(const char *text, char **env)
 	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	route(&actions, &start_stdout, STDOUT_FILENO);
 	route(&actions, &start_stderr, STDERR_FILENO);
+	close_inherited(&actions);
 
 	posix_spawnattr_t attr;
 	posix_spawnattr_init(&attr);

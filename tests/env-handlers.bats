@@ -224,3 +224,16 @@ print(events[-1].get("status"))' "$trace"
 	[[ "$output" == *"-1: not found"* ]]
 	[[ "$output" != *"llegal option"* ]]
 }
+
+@test "a command holds none of the program's descriptors above 2: a pipe's reader is not kept waiting by it" {
+	local dir=$BATS_TEST_TMPDIR
+	run shim --run='test -e /proc/$$/fd/7 && echo "fd 7 held" || echo "fd 7 closed"' -- \
+		bash -c "exec 7>'$dir/file'; exec '$FIXTURES/exitprobe' exit=0"
+	[ "$status" -eq 0 ]
+	[ "$output" = "fd 7 closed" ]
+	# the program's fd 7 is the $(...) pipe: a command left in the background
+	# does not hold it (it cannot write there, and $(...) does not wait for it)
+	run timeout -s KILL 60 bash -c 'out=$("$0" --run="(sleep 1; echo late >&7) 2>/dev/null &" -- "$1" exit=0 7>&1 >/dev/null); echo "done $out"' \
+		"$WRAPPER" "$FIXTURES/exitprobe"
+	[ "$output" = "done " ]
+}
