@@ -260,11 +260,42 @@ static void run_command(void *arg, int status)
 	hooks->fail(128 + sig);
 }
 
+/* An entry that could not be kept (no memory at start-up) still has its
+ * turn: it says so and fails as a command that could not be run does, so
+ * that the status shows the check did not run.  Static: malloc failed. */
+static int lost_lines[16];
+static size_t lost_count;
+
+static void report_lost(void *arg, int status)
+{
+	(void)status;
+	const int *line = arg;
+	if (flush_before_commands) /* as a command would: the program's output first */
+		fflush(NULL);
+	struct line l = { 0 };
+	line_add(&l, "atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line ");
+	line_add_decimal(&l, *line);
+	line_add(&l, ") could not be run: no memory was left to keep it when the program started");
+	line_write(&l, STDERR_FILENO);
+	hooks->fail(127);
+}
+
+static void keep_lost(const struct handler_entry *e)
+{
+	if (lost_count == sizeof lost_lines / sizeof lost_lines[0])
+		return; /* the first ones fail the status already */
+	int *line = &lost_lines[lost_count++];
+	*line = e->line;
+	registry_add(hooks->registry, FLAVOUR_ENV, (handler_code)(void (*)(void))report_lost, line, NULL);
+}
+
 static void register_command(const struct handler_entry *e)
 {
 	struct command *c = malloc(sizeof *c + e->text_len + 1);
-	if (c == NULL)
+	if (c == NULL) {
+		keep_lost(e);
 		return;
+	}
 	c->next = commands;
 	commands = c;
 	c->line = e->line;

@@ -237,3 +237,12 @@ print(events[-1].get("status"))' "$trace"
 		"$WRAPPER" "$FIXTURES/exitprobe"
 	[ "$output" = "done " ]
 }
+
+@test "an entry that cannot be kept for want of memory still has its turn: one line, and the status says it did not run" {
+	local pad
+	pad=$(printf 'x%.0s' $(seq 990)) # a 1000-byte command: its copy is the one allocation of that size
+	# (the status echoed: bats takes a bare 127 for a command not found)
+	run bash -c 'FAILMALLOC_MIN=1001 FAILMALLOC_MAX=1040 LD_PRELOAD=$1 ATEXIT_SHIM_HANDLERS=$2 "$3" print=main exit=0; echo "status $?"' \
+		_ "$FIXTURES/.libs/libfailmalloc.so:$SHIM_LIB" "cmd:exit 0 # $pad" "$FIXTURES/exitprobe"
+	[ "$output" = "$(printf '%s\n' main 'atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 1) could not be run: no memory was left to keep it when the program started' 'status 127')" ]
+}
