@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -123,13 +124,24 @@ void env_handlers_end_abandoned(void)
  * write end, a lock file): the command must not hold one, which would keep
  * a reader waiting for its end-of-file as long as the command runs.
  * Listed from /proc/self/fd with getdents64 (opendir would allocate);
- * posix_spawn_file_actions_addclosefrom_np is glibc 2.34's.  Without /proc,
- * none is closed. */
+ * posix_spawn_file_actions_addclosefrom_np is glibc 2.34's. */
+static void close_if_inherited(posix_spawn_file_actions_t *actions, int fd)
+{
+	long flags = syscall(SYS_fcntl, fd, F_GETFD, 0);
+	if (flags >= 0 && !(flags & FD_CLOEXEC))
+		posix_spawn_file_actions_addclose(actions, fd);
+}
+
 static void close_inherited(posix_spawn_file_actions_t *actions)
 {
 	int dir = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
+	if (dir < 0) { /* no /proc, or no descriptor left to read it with: every number */
+		struct rlimit limit;
+		long last = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? (long)limit.rlim_cur : 65536;
+		for (int fd = STDERR_FILENO + 1; fd < last; fd++)
+			close_if_inherited(actions, fd);
 		return;
+	}
 	char buf[4096];
 	long got;
 	while ((got = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
@@ -142,9 +154,7 @@ static void close_inherited(posix_spawn_file_actions_t *actions)
 				fd = fd * 10 + (*c - '0');
 			if (*c != '\0' || c == d->d_name || fd <= STDERR_FILENO || fd == dir)
 				continue;
-			long flags = syscall(SYS_fcntl, fd, F_GETFD, 0);
-			if (flags >= 0 && !(flags & FD_CLOEXEC))
-				posix_spawn_file_actions_addclose(actions, fd);
+			close_if_inherited(actions, fd);
 		}
 	}
 	syscall(SYS_close, dir);

@@ -9,6 +9,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* A table this small has no top the program does not reach: under
+ * `ulimit -n 6` a program that opens three files must get them all. */
+#define ROOM 64
+
 /* Programs get the lowest free number, so the top of the table is where
  * they look last.  Capped at 1024: a larger soft limit is often raised only
  * for programs that will use it, and select() cannot see past 1024 anyway. */
@@ -18,7 +22,12 @@ static int high_base(void)
 	rlim_t limit = 1024;
 	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < limit)
 		limit = nofile.rlim_cur;
-	return limit > 64 ? (int)limit - 32 : 3;
+	return limit > ROOM ? (int)limit - 32 : 0;
+}
+
+bool own_fd_room(void)
+{
+	return high_base() != 0;
 }
 
 /* fcntl's system call itself: with 64-bit file offsets (i386 builds),
@@ -50,12 +59,11 @@ bool own_fd_take(struct own_fd *own, int fd, bool close_original)
 	int saved_errno = errno;
 	own->fd = -1;
 	bool open = fd >= 0 && identify(fd, &own->dev, &own->ino);
-	int copy = -1;
-	if (open) {
-		copy = descriptor_control(fd, F_DUPFD_CLOEXEC, high_base());
-		if (copy < 0) /* a table too small for the top: anything but 0-2 */
-			copy = descriptor_control(fd, F_DUPFD_CLOEXEC, 3);
-	}
+	int copy = -1, base = high_base();
+	if (open && base != 0)
+		copy = descriptor_control(fd, F_DUPFD_CLOEXEC, base);
+	else if (open)
+		errno = EMFILE; /* no room: the identity is kept, no descriptor */
 	int failure = errno;
 	if (close_original && fd >= 0)
 		close(fd);

@@ -29,8 +29,15 @@ struct own_fd {
 /* Makes a high, close-on-exec copy of fd, the caller's descriptor, and
  * remembers what it refers to.  close_original: fd was opened for the shim
  * and is closed once copied.  False (errno set) if fd is not open or no copy
- * could be made; *own is then none. */
+ * could be made (EMFILE too where there is no room: see own_fd_room); *own
+ * then holds no descriptor, but still what fd referred to, for
+ * own_fd_same_file. */
 bool own_fd_take(struct own_fd *own, int fd, bool close_original);
+
+/* Whether the descriptor table has a top the program does not reach
+ * (RLIMIT_NOFILE above 64): else the shim holds no descriptor at all, and
+ * does without (a trace file is opened for each line). */
+bool own_fd_room(void);
 
 /* own->fd if it still refers to what was taken, else -1 (own is then
  * forgotten without closing: the number is no longer the shim's). */

@@ -122,9 +122,7 @@ static void end(struct line *l)
 {
 	if (trace.json)
 		line_add(l, "}");
-	int fd = trace_output_fd();
-	if (fd >= 0)
-		line_write(l, fd);
+	trace_output_write(l);
 }
 
 /* A path as the text form shows it: its base name (the JSON form keeps

@@ -18,6 +18,7 @@ static struct {
 	bool borrowed;         /* out is the program's own fd 2 (a forked child) */
 	atomic_flag repairing; /* one thread at a time finds a lost descriptor again */
 	bool stopped;          /* lost for good */
+	bool per_line;         /* no room for a descriptor: the file is opened for each line */
 	char path[PATH_MAX];   /* the file; "" for stderr */
 } output = { .out = OWN_FD_NONE, .repairing = ATOMIC_FLAG_INIT };
 
@@ -44,9 +45,23 @@ const char *trace_output_why(int error)
 bool trace_output_open(const char *where)
 {
 	line_copy(output.path, where, sizeof output.path);
-	if (*where == '\0')
-		return own_fd_take(&output.out, STDERR_FILENO, false);
-	return own_fd_take(&output.out, open_file(where), true);
+	if (*where == '\0') {
+		if (own_fd_take(&output.out, STDERR_FILENO, false))
+			return true;
+		if (own_fd_room())
+			return false;
+		/* No room: the program's own fd 2, while it is still that file. */
+		output.out.fd = STDERR_FILENO;
+		output.borrowed = true;
+		return true;
+	}
+	int fd = open_file(where);
+	if (own_fd_take(&output.out, fd, true))
+		return true;
+	if (fd < 0 || own_fd_room())
+		return false;
+	output.per_line = true; /* it can be opened: it will be, for each line */
+	return true;
 }
 
 /* A child forked without exec traces as its parent does, but must not hold
@@ -93,7 +108,7 @@ static void find_again(void)
 
 /* A thread that finds the descriptor lost while another is finding it
  * again drops its line. */
-int trace_output_fd(void)
+static int trace_output_fd(void)
 {
 	int saved_errno = errno;
 	int fd = own_fd_get(&output.out);
@@ -104,4 +119,26 @@ int trace_output_fd(void)
 	}
 	errno = saved_errno;
 	return fd;
+}
+
+void trace_output_write(struct line *l)
+{
+	if (!output.per_line) {
+		int fd = trace_output_fd();
+		if (fd >= 0)
+			line_write(l, fd);
+		return;
+	}
+	if (output.stopped)
+		return;
+	int saved_errno = errno;
+	int fd = open_file(output.path);
+	if (fd >= 0) {
+		line_write(l, fd);
+		close(fd);
+	} else if (!atomic_flag_test_and_set(&output.repairing)) { /* said once */
+		output.stopped = true;
+		say_stopped(trace_output_why(errno));
+	}
+	errno = saved_errno;
 }

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "report.h"
+
 /* Why opening the trace failed, for a one-line message: errno's words, or
  * what ENXIO means here. */
 const char *trace_output_why(int error);
@@ -18,7 +20,9 @@ bool trace_output_open(const char *where);
 /* In a child forked without exec. */
 void trace_output_after_fork(void);
 
-/* Where the next line goes, or -1 (dropped); errno left as it was. */
-int trace_output_fd(void);
+/* Writes a line where lines go, or drops it (the trace lost for good);
+ * errno left as it was.  Where the descriptor table has no room for the
+ * shim's own (own_fd_room), the file is opened for the line and closed. */
+void trace_output_write(struct line *l);
 
 #endif

@@ -135,3 +135,23 @@ PY
 	[ "$(grep -c 'inherited\|pipe:' "$BATS_TEST_TMPDIR/fds")" -eq 0 ]
 	[ "$(grep -c ' -> /dev/null' "$BATS_TEST_TMPDIR/fds")" -eq 1 ]
 }
+
+# "$@" with no descriptor above 2 (bats holds some) and RLIMIT_NOFILE 6.
+with_six_descriptors()
+{
+	bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-" 2>/dev/null; done
+		ulimit -n 6; exec "$@"' _ "$@"
+}
+
+@test "under a descriptor limit with no room at the top, the shim holds no descriptor: the program opens every file it could natively" {
+	local dir=$BATS_TEST_TMPDIR open3='exec 3</dev/null 4</dev/null 5</dev/null && echo opened 3'
+	run with_six_descriptors bash -c "$open3"
+	[ "$output" = "opened 3" ]
+	run with_six_descriptors "$WRAPPER" --trace="$dir/trace" -- bash -c "$open3"
+	[ "$status" -eq 0 ]
+	# the exit's lines cannot be written while the program holds every slot: said once
+	[ "$output" = "$(printf '%s\n' 'opened 3' "atexit-shim: tracing to '$dir/trace' stopped: Too many open files")" ]
+	grep -q ' init ' "$dir/trace" # written through a descriptor opened for the line
+	run with_six_descriptors "$WRAPPER" --run='echo run $ATEXIT_SHIM_STATUS' -- bash -c "$open3"
+	[ "$output" = "$(printf '%s\n' 'opened 3' 'run 0')" ]
+}
