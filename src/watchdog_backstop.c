@@ -127,11 +127,17 @@ bool watchdog_backstop_start(uint64_t limit_ns, int sig)
 	page->limit_ns = limit_ns;
 	page->signal = sig;
 	pid_t parent = (pid_t)syscall(SYS_getpid);
+	/* The copy starts with every signal blocked, and keeps them so: a
+	 * signal for the process group (Ctrl-C) must not run the program's
+	 * handler in it.  The kernel's sigset: 64 bits. */
+	uint64_t all = ~UINT64_C(0), mask;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &mask, sizeof mask);
 	/* no exit signal: the program never gets a SIGCHLD, nor reaps it with
 	 * wait(); a copy without fork's handlers or locks, as the symbolizer's */
 	pid_t pid = (pid_t)syscall(SYS_clone, 0, 0, 0, 0, 0);
 	if (pid == 0)
 		watch(parent);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, sizeof mask);
 	if (pid < 0) {
 		munmap(page, sizeof *page);
 		page = NULL;
