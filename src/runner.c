@@ -22,6 +22,7 @@
 #include "runner_failure.h"
 #include "signals.h"
 #include "trace.h"
+#include "vfork_child.h"
 #include "watchdog.h"
 
 /* The kernel's 16 random bytes for this process, for the registry's secret. */
@@ -161,8 +162,14 @@ static void enter_exit(int status, const char *how)
 		fail(run, FAILURE_EXIT, status, what, "exit", time_taken(run));
 		siglongjmp(run->resume, 1);
 	}
-	if (hold_exit() && trace_on())
-		trace_exit(status, atomic_load(&exiting.by_signal) != 0 ? "signal" : how);
+	/* A vfork child's exit is not ours: it runs the program's handlers
+	 * there, as natively, and leaves the lock, the trace and the start of
+	 * the exit to this process (whose state it shares, and resets here). */
+	if (!in_vfork_child() && hold_exit()) {
+		exiting.failure.kind = FAILURE_NONE;
+		if (trace_on())
+			trace_exit(status, atomic_load(&exiting.by_signal) != 0 ? "signal" : how);
+	}
 	exiting.status = status;
 }
 
@@ -368,6 +375,23 @@ static void pop_pass(struct run *run, uint64_t min_seq, int *status, struct fail
 	end_pass(run);
 }
 
+static bool from_environment(const struct handler *h, const void *ctx)
+{
+	(void)ctx;
+	return h->flavour == FLAVOUR_ENV;
+}
+
+/* A vfork child's pass: the program's handlers from min_seq on (ctx),
+ * not the environment's, which are this process's (contract: never in a
+ * vfork child) and stay for its own exit. */
+static bool the_programs_since(const struct handler *h, const void *ctx)
+{
+	return h->seq >= *(const uint64_t *)ctx && h->flavour != FLAVOUR_ENV;
+}
+
+static void take_pass(struct run *run, handler_filter *wanted, const void *ctx, bool catches_exit,
+                      int *status, struct failure *failure);
+
 int runner_run_exit(int status, uint64_t min_seq, const char *phase)
 {
 	/* From glibc's own exit: main returned (or error(), errx()...) */
@@ -375,7 +399,10 @@ int runner_run_exit(int status, uint64_t min_seq, const char *phase)
 	if (phase != NULL && trace_on())
 		trace_phase(phase);
 	struct run run;
-	pop_pass(&run, min_seq, &exiting.status, &exiting.failure);
+	if (in_vfork_child())
+		take_pass(&run, the_programs_since, &min_seq, true, &exiting.status, &exiting.failure);
+	else
+		pop_pass(&run, min_seq, &exiting.status, &exiting.failure);
 	return exiting.status;
 }
 
@@ -524,18 +551,12 @@ int runner_run_destructors(void (*loader_fini)(void))
 	return exiting.status;
 }
 
-static bool from_environment(const struct handler *h, const void *ctx)
-{
-	(void)ctx;
-	return h->flavour == FLAVOUR_ENV;
-}
-
 void runner_exit_now(int status, bool run_environment)
 {
 	uintptr_t owner = atomic_load(&exiting.owner);
 	if (owner != 0 && owner != self()) /* another thread's exit: ends here, as natively */
 		libc_exit_now(status);
-	bool traced = trace_on() && trace_in_own_process(); /* not a vfork child, which shares our memory */
+	bool traced = trace_on();
 	if (traced)
 		trace_exit(status, "_exit");
 	if (run_environment) {

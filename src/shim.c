@@ -23,6 +23,7 @@
 #include "runner.h"
 #include "signal_exit.h"
 #include "trace.h"
+#include "vfork_child.h"
 
 static bool follow; /* ATEXIT_SHIM_FOLLOW=1 */
 
@@ -46,6 +47,7 @@ static void fork_parent(void)
 
 static void fork_child(void)
 {
+	vfork_child_note_pid((long)libc_getpid());
 	runner_fork_child();
 	trace_after_fork();
 	env_handlers_after_fork(follow);
@@ -90,6 +92,8 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 {
 	report_name_program(argc > 0 ? argv[0] : NULL);
 	libc_register_atfork(fork_prepare, fork_parent, fork_child, __dso_handle);
+	long pid = (long)libc_getpid();
+	vfork_child_note_pid(pid);
 	/* Set-user-id, set-group-id or file capabilities, as the loader decided
 	 * (secure_getenv's rule): a root without settings, its environment's
 	 * refused now and for good, nothing of it passed on. */
@@ -99,7 +103,6 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 	}
 	struct shim_variables found;
 	environment_find_settings(&found);
-	long pid = (long)libc_getpid();
 	if (found.count == 0) { /* LD_PRELOAD set by hand, nothing else */
 		become_root(&found, pid);
 		return;

@@ -15,6 +15,7 @@
 #include "libc.h"
 #include "report.h"
 #include "trace_output.h"
+#include "vfork_child.h"
 
 static struct {
 	bool on;
@@ -30,19 +31,15 @@ uint64_t trace_now_us(void)
 	return (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
 }
 
+/* A vfork child writes nothing: it shares the trace's state with us. */
 bool trace_on(void)
 {
-	return trace.on;
+	return trace.on && !in_vfork_child();
 }
 
 void trace_name_entries(const char *(*name_of)(const struct handler *h))
 {
 	trace.entry_name = name_of;
-}
-
-bool trace_in_own_process(void)
-{
-	return trace.pid == (long)getpid();
 }
 
 /* A child forked without exec traces as its parent does, as itself. */

@@ -18,12 +18,11 @@
 
 /* where: "" for stderr, else a file.  False (reported) if it cannot open. */
 bool trace_start(const char *where, enum trace_format format);
+/* False in a vfork child, which shares the tracing process's memory. */
 bool trace_on(void);
 void trace_after_fork(void);
 /* Names an ATEXIT_SHIM_HANDLERS entry ("cmd:..."), or NULL to use its symbol. */
 void trace_name_entries(const char *(*name_of)(const struct handler *h));
-/* False in a vfork child, which shares the tracing process's memory. */
-bool trace_in_own_process(void);
 
 uint64_t trace_now_us(void);
 

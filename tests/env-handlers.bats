@@ -191,6 +191,24 @@ load helper
 	done
 }
 
+@test "exit() in a vfork child runs no entry and traces nothing: the entries run at the parent's exit, with its status, traced as its own" {
+	local trace=$BATS_TEST_TMPDIR/trace
+	# shellcheck disable=SC2016
+	run shim --trace="$trace" --json --run='echo "entry in $ATEXIT_SHIM_PID, status $ATEXIT_SHIM_STATUS"; exit 7' -- \
+		"$FIXTURES/exitprobe" pid on_exit=a vfork_exit=3 exit=0
+	[ "$status" -eq 7 ]
+	local pid=${lines[0]#pid }
+	[ "$(printf '%s\n' "${lines[@]:0:4}")" = "$(printf '%s\n' "pid $pid" 'on_exit a status=3' 'vfork child ended with 3' "entry in $pid, status 0")" ]
+	[[ "${lines[4]}" == "atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 1, cmd:"*") failed with status 7" ]]
+	[ "${#lines[@]}" -eq 5 ]
+	run python3 -c '
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+print(" ".join(sorted({str(e["pid"]) for e in events})))
+print(" ".join(e["event"] + ("=" + str(e["status"]) if e["event"] in ("exit", "final") else "") for e in events if e["event"] not in ("register", "phase")))' "$trace"
+	[ "$output" = "$(printf '%s\n' "$pid" 'init exit=0 run done error final=7')" ]
+}
+
 @test "a _exit end is traced as an exit event with how _exit, then final" {
 	local trace=$BATS_TEST_TMPDIR/trace
 	run shim --trace="$trace" --json --run=true -- sh -c 'exit 4'

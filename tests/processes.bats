@@ -31,3 +31,15 @@ load helper
 		[ "$output" = "slow handler ran 16 times, status is the running thread's" ]
 	done
 }
+
+@test "exit() in a vfork child runs the program's handlers there, as natively, and leaves the exit to the parent's threads" {
+	# The child shares the parent's memory: natively its exit runs (and so
+	# uses up) the handlers and flushes stdio; the parent's exit then has
+	# none left.  The shim's exit lock is the parent's: a thread of it that
+	# exits afterwards ends the process (it waited for good before).
+	assert_transparent probe on_exit=a atexit=1 vfork_exit=3 exit=0
+	[ "$(native_out)" = "$(printf '%s\n' 'atexit() = 0' 'atexit 1' 'on_exit a status=3' 'vfork child ended with 3')" ]
+	run timeout 60 env LD_PRELOAD="$SHIM_LIB" "$FIXTURES/exitprobe" vfork_exit=3 exitrace=2
+	[ "$status" -ge 1 ] && [ "$status" -le 2 ]
+	[ "$output" = "vfork child ended with 3" ]
+}
