@@ -219,3 +219,12 @@ PY
 	err_reports | grep -q '^atexit-shim: exit handler .* (on_exit, registration 2) ran longer than 200 ms and was abandoned'
 	err | grep -q sleep # where it hung
 }
+
+@test "TIMEOUT: a handler that blocks every signal under a tracer (no ptrace for the backstop) ends the process, with one line naming it" {
+	skip_under_emulation "qemu-user runs no ptrace"
+	# strace holds the process: the backstop cannot seize it, so it ends it.
+	run ending_with ATEXIT_SHIM_TIMEOUT=0.2 ATEXIT_SHIM_FOLLOW=1 strace -f -o /dev/null "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:blocked-hang exit=0
+	[ "$output" = "signal 9" ]
+	[ "$(out)" = "on_exit b status=0" ]
+	[ "$(err)" = "atexit-shim: exit handler (registration 2) ran longer than 200 ms with the time limit's signal blocked, and could not be stopped; ending the process (SIGKILL)" ]
+}
