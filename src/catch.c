@@ -9,7 +9,9 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 
+#include "libc.h"
 #include "lock.h"
+#include "signal_view.h"
 
 /* The crash signals, and a spare one while passes run, if asked for. */
 static int caught[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, 0 };
@@ -28,37 +30,36 @@ static struct {
 	struct lock lock;
 	_Atomic(catch_judge *) judge;
 	int passes;
-	struct sigaction program[CAUGHT]; /* what the program had */
+	bool held[CAUGHT];                /* the program left it at the default */
+	struct sigaction before[CAUGHT];  /* the action ours replaced */
 } catching;
 
 /* This thread's nesting of passes: only the outermost sets up a stack. */
 static __thread int depth __attribute__((tls_model("initial-exec")));
 
-static const struct sigaction *program_action(int sig)
+static const struct sigaction *action_before(int sig)
 {
 	for (size_t i = 0; i < CAUGHT && caught[i] != 0; i++)
 		if (caught[i] == sig)
-			return &catching.program[i];
+			return &catching.before[i];
 	return NULL;
 }
 
-/* Not a handler's crash: behave as the program would have without us. */
+/* Not a handler's crash: behave as without us.  The action before ours is
+ * the program's default (the only one the catcher takes), or the handler of
+ * ATEXIT_SHIM_SIGNALS for the same signal. */
 static void pass_on(int sig, siginfo_t *info, void *context)
 {
-	const struct sigaction *action = program_action(sig);
+	const struct sigaction *action = action_before(sig);
 	if (action == NULL)
 		return;
-	if (action->sa_flags & SA_SIGINFO) {
+	if (action->sa_handler != SIG_DFL) {
 		action->sa_sigaction(sig, info, context);
 		return;
 	}
-	if (action->sa_handler != SIG_DFL && action->sa_handler != SIG_IGN) {
-		action->sa_handler(sig);
-		return;
-	}
-	/* Default or ignored: put it back.  A fault re-executes on return and is
-	 * delivered again under that action; a signal that was sent is sent again. */
-	sigaction(sig, action, NULL);
+	/* The default: put it back.  A fault re-executes on return and is
+	 * delivered again under it; a signal that was sent is sent again. */
+	libc_sigaction(sig, action, NULL);
 	if (info->si_code <= 0)
 		(void)raise(sig);
 }
@@ -101,12 +102,6 @@ int catch_spare(void)
 	return __atomic_load_n(&caught[SPARE], __ATOMIC_RELAXED);
 }
 
-static bool at_default(int sig)
-{
-	struct sigaction now;
-	return sigaction(sig, NULL, &now) == 0 && (now.sa_flags & SA_SIGINFO) == 0 && now.sa_handler == SIG_DFL;
-}
-
 /* From SIGRTMAX-2 down: qemu-user keeps the two highest for itself, and
  * takes actions for them that it never delivers.  One the program leaves
  * unblocked first; else one it blocks with all the others (a program that
@@ -119,7 +114,7 @@ static int free_realtime_signal(void)
 		return 0;
 	int fallback = 0;
 	for (int sig = SIGRTMAX - 2; sig >= SIGRTMIN; sig--) {
-		if (!at_default(sig))
+		if (!signal_view_free(sig))
 			continue;
 		if (sigismember(&blocked, sig) == 0)
 			return sig;
@@ -148,23 +143,24 @@ void catch_spare_block_again(void)
 	sigprocmask(SIG_BLOCK, &just, NULL);
 }
 
+/* A signal the program handles itself is its own business: its handler
+ * runs, as natively (a runtime's fault handler recovers from the fault).
+ * Only a signal that would natively end the process is a handler's crash. */
 static void install(void)
 {
 	__atomic_store_n(&caught[SPARE], free_realtime_signal(), __ATOMIC_RELAXED);
 	struct sigaction ours = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_ONSTACK };
 	sigemptyset(&ours.sa_mask);
 	for (size_t i = 0; i < CAUGHT && caught[i] != 0; i++)
-		sigaction(caught[i], &ours, &catching.program[i]);
+		catching.held[i] = signal_view_hold(caught[i], &ours, &catching.before[i]);
 }
 
+/* A handler may have installed an action of its own meanwhile: that stays. */
 static void restore(void)
 {
-	for (size_t i = 0; i < CAUGHT && caught[i] != 0; i++) {
-		struct sigaction now;
-		/* A handler may have installed an action of its own: keep that. */
-		if (sigaction(caught[i], NULL, &now) == 0 && now.sa_sigaction == on_signal)
-			sigaction(caught[i], &catching.program[i], NULL);
-	}
+	for (size_t i = 0; i < CAUGHT && caught[i] != 0; i++)
+		if (catching.held[i])
+			signal_view_release(caught[i], &catching.before[i]);
 	__atomic_store_n(&caught[SPARE], 0, __ATOMIC_RELAXED);
 }
 
@@ -177,12 +173,15 @@ void catch_begin(struct catch_pass *pass, catch_judge *judge)
 		install();
 	lock_drop(&catching.lock);
 
+	/* A thread without an alternate stack gets one (a stack overflow must be
+	 * caught too), which the program does not see; one that has its own
+	 * keeps it, and the catcher's actions run on it. */
 	pass->own_stack = false;
 	if (depth++ == 0) {
 		void *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
 		                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		stack_t ss = { .ss_sp = stack, .ss_size = STACK_SIZE };
-		if (stack != MAP_FAILED && sigaltstack(&ss, &pass->saved_stack) == 0)
+		if (stack != MAP_FAILED && signal_view_hold_stack(&ss))
 			pass->own_stack = true;
 		else if (stack != MAP_FAILED)
 			munmap(stack, STACK_SIZE);
@@ -195,9 +194,9 @@ void catch_end(struct catch_pass *pass)
 	int saved_errno = errno;
 	depth--;
 	if (pass->own_stack) {
-		stack_t ours;
-		if (sigaltstack(&pass->saved_stack, &ours) == 0)
-			munmap(ours.ss_sp, STACK_SIZE);
+		void *ours = signal_view_release_stack();
+		if (ours != NULL)
+			munmap(ours, STACK_SIZE);
 	}
 	lock_take(&catching.lock);
 	if (--catching.passes == 0)

@@ -1,11 +1,13 @@
 /* Catching a handler that crashes.
  *
  * While a pass of the runner is under way, SIGSEGV, SIGBUS, SIGILL, SIGFPE
- * and SIGABRT are handled on an alternate stack (a stack overflow must be
- * caught too), and the runner is asked whether the crash was a handler's.
- * If not (another thread, or the runner's own code), the signal goes on to
- * whatever the program had installed, as if the shim had not been there.
- * When the last pass ends, the program's own actions are put back. */
+ * and SIGABRT, those the program leaves at their default action (which would
+ * end the process), are handled on an alternate stack (a stack overflow
+ * must be caught too), and the runner is asked whether the crash was a
+ * handler's.  If not (another thread, a signal sent from outside), the
+ * default takes effect, as if the shim had not been there.  A signal the
+ * program handles itself stays its own.  The program sees none of this
+ * (signal_view.h).  When the last pass ends, the defaults are put back. */
 #ifndef ATEXIT_SHIM_CATCH_H
 #define ATEXIT_SHIM_CATCH_H
 
@@ -13,8 +15,7 @@
 #include <stdbool.h>
 
 struct catch_pass {
-	bool own_stack;      /* this pass put the alternate stack in place */
-	stack_t saved_stack; /* the thread's alternate stack before it */
+	bool own_stack; /* this pass put the alternate stack in place */
 };
 
 /* Also handles, during passes, one spare real-time signal (for the

@@ -117,7 +117,7 @@ void env_handlers_end_abandoned(void)
 	kill(-pid, SIGKILL); /* whatever the shell started and left behind */
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	sigaction(SIGCHLD, &program_sigchld, NULL);
+	libc_sigaction(SIGCHLD, &program_sigchld, NULL);
 }
 
 /* Every descriptor of the program above 2 that an exec keeps (a pipe's
@@ -186,7 +186,7 @@ static int spawn_and_wait(const char *text, char **env)
 
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigemptyset(&dfl.sa_mask);
-	sigaction(SIGCHLD, &dfl, &program_sigchld);
+	libc_sigaction(SIGCHLD, &dfl, &program_sigchld);
 
 	/* A directory the program deleted under itself: start the command in /
 	 * (a shell complains about a cwd it cannot name), and come back after. */
@@ -216,7 +216,7 @@ static int spawn_and_wait(const char *text, char **env)
 			;
 		running = 0;
 	}
-	sigaction(SIGCHLD, &program_sigchld, NULL);
+	libc_sigaction(SIGCHLD, &program_sigchld, NULL);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&actions);
 	errno = err;

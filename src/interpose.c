@@ -37,14 +37,10 @@ EXPORT int __cxa_atexit(void (*fn)(void *), void *arg, void *dso)
 	return registry_add(&shim_registry, flavour, (handler_code)fn, arg, dso);
 }
 
-/* Reached only by callers that look atexit up dynamically: glibc links a
- * static stub calling __cxa_atexit into every program and library. */
-EXPORT int atexit(void (*fn)(void))
-{
-	if (launder(fn) == NULL) /* glibc's atexit stub would pass it on so */
-		return libc_cxa_atexit(NULL, NULL, NULL);
-	return registry_add(&shim_registry, FLAVOUR_ATEXIT, fn, NULL, NULL);
-}
+/* atexit is not exported: glibc links a static stub calling __cxa_atexit
+ * into every program and library, and libc.so.6 has none that a program
+ * could look up (dlsym(RTLD_DEFAULT, "atexit") fails natively, so it must
+ * here too). */
 
 EXPORT int on_exit(void (*fn)(int, void *), void *arg)
 {

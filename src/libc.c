@@ -158,6 +158,39 @@ int libc_clock_gettime(clockid_t clock, struct timespec *ts)
 	return real(clock, ts);
 }
 
+/* The signal calls the shim exports for the program's view of them
+ * (signal_view.h): glibc's own, for the shim and for the signals it does
+ * not hold. */
+int libc_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	static void *cache;
+	int (*real)(int, const struct sigaction *, struct sigaction *) =
+		(int (*)(int, const struct sigaction *, struct sigaction *))find(&cache, "sigaction");
+	return real(sig, act, old);
+}
+
+int libc_sigaltstack(const stack_t *ss, stack_t *old)
+{
+	static void *cache;
+	int (*real)(const stack_t *, stack_t *) = (int (*)(const stack_t *, stack_t *))find(&cache, "sigaltstack");
+	return real(ss, old);
+}
+
+__sighandler_t libc_signal_call(enum libc_signal_call which, int sig, __sighandler_t handler)
+{
+	static const char *const names[] = {
+		[LIBC_SIGNAL] = "signal",
+		[LIBC_BSD_SIGNAL] = "bsd_signal",
+		[LIBC_SSIGNAL] = "ssignal",
+		[LIBC_SYSV_SIGNAL] = "sysv_signal",
+		[LIBC_SYSV_SIGNAL_INTERNAL] = "__sysv_signal",
+		[LIBC_SIGSET] = "sigset",
+	};
+	static void *cache[sizeof names / sizeof names[0]];
+	__sighandler_t (*real)(int, __sighandler_t) = (__sighandler_t (*)(int, __sighandler_t))find(&cache[which], names[which]);
+	return real(sig, handler);
+}
+
 /* The loader's functions are libc's from glibc 2.34, at GLIBC_2.34, and
  * are found by name; before, they are libdl's, at its first version, and
  * are linked, which also keeps libdl among the library's needs whatever

@@ -8,6 +8,7 @@
 #define ATEXIT_SHIM_LIBC_H
 
 #include <dlfcn.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/types.h>
 #include <time.h>
@@ -45,6 +46,13 @@ unsigned long libc_getauxval(unsigned long type);
 int libc_clock_gettime(clockid_t clock, struct timespec *ts);
 int libc_posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
                      const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
+/* The signal calls the shim exports (signal_view.h). */
+int libc_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+int libc_sigaltstack(const stack_t *ss, stack_t *old);
+enum libc_signal_call {
+	LIBC_SIGNAL, LIBC_BSD_SIGNAL, LIBC_SSIGNAL, LIBC_SYSV_SIGNAL, LIBC_SYSV_SIGNAL_INTERNAL, LIBC_SIGSET
+};
+__sighandler_t libc_signal_call(enum libc_signal_call which, int sig, __sighandler_t handler);
 void *libc_dlopen(const char *file, int mode);
 void *libc_dlsym(void *handle, const char *name);
 char *libc_dlerror(void);

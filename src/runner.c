@@ -415,7 +415,7 @@ static _Noreturn void die_by(int sig, bool flush)
 		(void)fflush(NULL); /* glibc would flush only after this: no output is lost */
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigemptyset(&dfl.sa_mask);
-	sigaction(sig, &dfl, NULL);
+	libc_sigaction(sig, &dfl, NULL);
 	sigset_t just;
 	sigemptyset(&just);
 	sigaddset(&just, sig);

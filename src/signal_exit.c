@@ -8,6 +8,7 @@
 #include <ucontext.h>
 
 #include "runner.h"
+#include "signal_view.h"
 
 static void on_signal(int sig, siginfo_t *info, void *context)
 {
@@ -25,14 +26,9 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 
 void signal_exit_install(uint64_t set)
 {
-	for (int sig = 1; sig <= 64; sig++) {
-		if (!(set & UINT64_C(1) << (sig - 1)))
-			continue;
-		struct sigaction now;
-		if (sigaction(sig, NULL, &now) != 0 || now.sa_handler != SIG_DFL || (now.sa_flags & SA_SIGINFO))
-			continue; /* the program's own choice stands */
-		struct sigaction ours = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
-		sigemptyset(&ours.sa_mask);
-		sigaction(sig, &ours, NULL);
-	}
+	struct sigaction ours = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO }, before;
+	sigemptyset(&ours.sa_mask);
+	for (int sig = 1; sig <= 64; sig++)
+		if (set & UINT64_C(1) << (sig - 1))
+			(void)signal_view_hold(sig, &ours, &before); /* held for good, or the program's own */
 }

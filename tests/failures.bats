@@ -120,8 +120,12 @@ assert_crash_caught()
 	[ "$(err)" = "atexit-shim: skipped $(err | sed -n 's/^atexit-shim: skipped \(0x[0-9a-f]*\) .*/\1/p') (atexit, registration 2): its code is no longer mapped" ]
 }
 
-@test "the program's own SIGSEGV handler is in place again outside handlers" {
-	run ending_under_shim "$FIXTURES/exitprobe" own_segv on_exit=a/crash:segv run crash=segv
+@test "outside handlers the default action is back: a crash in main ends the process by its signal, as natively" {
+	run ending_under_shim "$FIXTURES/exitprobe" on_exit=a/crash:segv run crash=segv
+	[ "$output" = "signal 11" ]
+	[ "$(out)" = "$(printf '%s\n' 'on_exit a status=0' 'run = 139')" ]
+	# and a handler the program installs after a pass is its own
+	run ending_under_shim "$FIXTURES/exitprobe" on_exit=a/crash:segv run own_segv crash=segv
 	[ "$output" = "exit 42" ]
 	[ "$(out)" = "$(printf '%s\n' 'on_exit a status=0' 'run = 139' "program's own SIGSEGV handler")" ]
 }

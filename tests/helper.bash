@@ -121,6 +121,13 @@ ending_under_shim()
 		"$SHIM_LIB" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" "$@"
 }
 
+# ending_under_shim with VAR=VALUE settings first.
+ending_with() { ending_under_shim env "$@"; }
+
+# Runs "$@" with SIGINT and SIGQUIT at their default, as in a terminal (a
+# shell without job control starts its background jobs with them ignored).
+with_default_signals() { perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec { $ARGV[0] } @ARGV or exit 127' "$@"; }
+
 out() { cat "$BATS_TEST_TMPDIR/out"; }
 err() { cat "$BATS_TEST_TMPDIR/err"; }
 

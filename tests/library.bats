@@ -35,10 +35,27 @@ load helper
 }
 
 @test "the library exports the interposed symbols and the C API, nothing else" {
-	run sh -c "nm -D --defined-only '$SHIM_LIB' | awk '{print \$3}' | sort"
-	[ "$output" = "$(printf '%s\n' _Exit __cxa_atexit __cxa_finalize __libc_start_main _exit atexit \
+	run sh -c "nm -D --defined-only '$SHIM_LIB' | awk '{print \$3}' | LC_ALL=C sort"
+	[ "$output" = "$(printf '%s\n' _Exit __cxa_atexit __cxa_finalize __libc_start_main __sigaction __sysv_signal _exit \
 		atexit_shim_clear atexit_shim_count atexit_shim_register atexit_shim_run \
-		atexit_shim_unregister atexit_shim_unregister_arg exit on_exit quick_exit)" ]
+		atexit_shim_unregister atexit_shim_unregister_arg bsd_signal exit on_exit quick_exit \
+		sigaction sigaltstack signal sigset ssignal sysv_signal)" ]
+}
+
+@test "every interposed symbol is one the program finds in glibc too: atexit, a static stub of glibc's, is not found, as natively" {
+	# shellcheck disable=SC2016
+	assert_transparent /usr/bin/python3 -c 'import ctypes
+libc = ctypes.CDLL(None)
+for name in ("atexit", "__cxa_atexit", "on_exit", "exit", "_exit", "quick_exit", "sigaction", "signal", "sigset", "sigaltstack", "daemon"):
+    print(name, hasattr(libc, name))'
+	[ "$(native_out | grep -c ' True$')" -eq 10 ]
+	native_out | grep -qx 'atexit False'
+	# and each interposed name is glibc's
+	local name
+	for name in $(nm -D --defined-only "$SHIM_LIB" | awk '{print $3}' | grep -v '^atexit_shim_'); do
+		nm -D --defined-only "$(ldd /bin/true | awk '/libc.so/ {print $3}')" | awk '{print $3}' | sed 's/@.*//' | grep -qx "$name" ||
+			{ echo "not glibc's: $name" >&2; false; }
+	done
 }
 
 @test "the library's symbols are unversioned, so that they stand in for glibc's versioned ones" {

@@ -3,9 +3,6 @@
 
 load helper
 
-# ending_under_shim with settings: ATEXIT_SHIM_* variables given before the command.
-ending_with() { ending_under_shim env "$@"; }
-
 @test "TIMEOUT: a handler sleeping for an hour is abandoned with its name, the others run, status 124, within seconds" {
 	local start=$SECONDS
 	run ending_with ATEXIT_SHIM_TIMEOUT=0.5 "$FIXTURES/exitprobe" on_exit=a on_exit=b/crash:hang on_exit=c exit=0
