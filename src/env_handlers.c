@@ -21,6 +21,7 @@
 #include "copy.h"
 #include "environment.h"
 #include "libc.h"
+#include "start_limits.h"
 #include "own_fd.h"
 #include "registry.h"
 #include "report.h"
@@ -204,7 +205,10 @@ static int spawn_and_wait(const char *text, char **env)
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)"--", (char *)text, NULL };
 	pid_t pid;
 	int wstatus = -1;
+	struct program_limits program;
+	start_limits_lend(&program);
 	int err = libc_posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, env);
+	start_limits_take_back(&program);
 	if (back >= 0) {
 		if (fchdir(back) != 0) { /* nothing better to do: the command has run */
 		}
@@ -373,6 +377,7 @@ void env_handlers_register(const char *entries, const struct env_hooks *given)
 {
 	hooks = given;
 	owner_pid = (long)getpid();
+	start_limits_note();
 	struct handler_entry e = { .line = 0 };
 	const char *cursor = entries;
 	char problem[256];

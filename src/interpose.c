@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "interpose.h"
+
 #include "anchor.h"
 #include "env_handlers.h"
 #include "libc.h"
@@ -59,22 +61,62 @@ EXPORT void exit(int status)
  * flushed.  Only the environment's entries, in the process they belong to
  * (a root such as dash ends with _exit; a --run check must not silently
  * never run), and the trace. */
-EXPORT void _exit(int status)
+void interpose_end_now(int status, const char *how)
 {
 	bool own_entries = env_handlers_owned_here();
 	if (own_entries)
 		env_handlers_leave_stdio_unflushed();
-	runner_exit_now(status, own_entries);
+	runner_exit_now(status, own_entries, how);
+}
+
+EXPORT void _exit(int status)
+{
+	interpose_end_now(status, "_exit");
 }
 
 EXPORT void _Exit(int status) __attribute__((alias("_exit")));
 
-/* Not taken over: glibc's list and its rules stand.  Only traced. */
+/* Not taken over: glibc's list and its rules stand.  The entries run after
+ * the program's at_quick_exit handlers: last, from a handler of glibc's
+ * list registered before any of the program's (interpose_watch_quick_exit),
+ * with the status quick_exit was given. */
+static int quick_status;
+
+static void after_quick_handlers(void)
+{
+	interpose_end_now(quick_status, NULL);
+}
+
+void interpose_watch_quick_exit(void)
+{
+	(void)libc_at_quick_exit(after_quick_handlers);
+}
+
 EXPORT void quick_exit(int status)
 {
+	quick_status = status;
 	if (trace_on())
 		trace_quick_exit(status);
 	libc_quick_exit(status);
+}
+
+/* glibc's daemon() ends its caller with its own internal _exit, which never
+ * reaches the shim's: the caller ends where glibc's fork returns in it (its
+ * atfork handler, interpose_daemon_parent), as a _exit(0) here would. */
+static __thread bool daemonizing __attribute__((tls_model("initial-exec")));
+
+EXPORT int daemon(int nochdir, int noclose)
+{
+	daemonizing = true;
+	int done = libc_daemon(nochdir, noclose);
+	daemonizing = false;
+	return done;
+}
+
+void interpose_daemon_parent(void)
+{
+	if (daemonizing)
+		interpose_end_now(0, "_exit");
 }
 
 EXPORT void __cxa_finalize(void *dso)

@@ -11,6 +11,8 @@
 
 #include "loaded_symbol.h"
 
+extern void *__dso_handle __attribute__((visibility("hidden")));
+
 /* A symbol that glibc must have and does not: nothing sensible can follow,
  * and stdio may not be usable yet, so say so in one writev(2) and abort. */
 static _Noreturn void missing(const char *name)
@@ -103,6 +105,20 @@ void libc_quick_exit(int status)
 	void (*real)(int) = (void (*)(int))find(&cache, "quick_exit");
 	real(status);
 	__builtin_unreachable();
+}
+
+int libc_at_quick_exit(void (*fn)(void))
+{
+	static void *cache;
+	int (*real)(void (*)(void *), void *) = (int (*)(void (*)(void *), void *))find(&cache, "__cxa_at_quick_exit");
+	return real((void (*)(void *))(void (*)(void))fn, __dso_handle);
+}
+
+int libc_daemon(int nochdir, int noclose)
+{
+	static void *cache;
+	int (*real)(int, int) = (int (*)(int, int))find(&cache, "daemon");
+	return real(nochdir, noclose);
 }
 
 void libc_cxa_finalize(void *dso)

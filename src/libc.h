@@ -20,6 +20,9 @@ typedef int libc_start_main_fn(int (*main)(int, char **, char **), int argc, cha
 libc_start_main_fn *libc_start_main(void);
 _Noreturn void libc_exit(int status);
 _Noreturn void libc_quick_exit(int status);
+/* glibc's __cxa_at_quick_exit (at_quick_exit is a static stub, of 2.18) */
+int libc_at_quick_exit(void (*fn)(void));
+int libc_daemon(int nochdir, int noclose);
 void libc_cxa_finalize(void *dso);
 /* For a NULL handler only: glibc's own assertion, in the running glibc's
  * words (they differ between versions). */

@@ -13,21 +13,23 @@
  * `ulimit -n 6` a program that opens three files must get them all. */
 #define ROOM 64
 
-/* Programs get the lowest free number, so the top of the table is where
- * they look last.  Capped at 1024: a larger soft limit is often raised only
- * for programs that will use it, and select() cannot see past 1024 anyway. */
+/* The most the shim holds at once: the trace, two start-up copies, the
+ * symbolizer's socket. */
+#define HELD 4
+
+/* Programs get the lowest free number, so the very top of the table is
+ * where they look last: only a program that asks for a number among the
+ * last HELD (F_DUPFD) can find one of them taken.  Capped at 1024: a
+ * larger soft limit is often raised only for programs that will use it, and
+ * a descriptor near a limit of a million would make the kernel grow the
+ * table to it. */
 static int high_base(void)
 {
 	struct rlimit nofile;
 	rlim_t limit = 1024;
 	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < limit)
 		limit = nofile.rlim_cur;
-	return limit > ROOM ? (int)limit - 32 : 0;
-}
-
-bool own_fd_room(void)
-{
-	return high_base() != 0;
+	return limit > ROOM ? (int)limit - HELD : 0;
 }
 
 /* fcntl's system call itself: with 64-bit file offsets (i386 builds),

@@ -3,8 +3,9 @@
  *
  * - they never take 0, 1 or 2: a program started with one of those closed
  *   keeps it closed (ls >&- must still fail with "write error");
- * - they sit near the top of the descriptor table, far above the numbers
- *   programs get, and are close-on-exec;
+ * - they sit at the very top of the descriptor table (the last four below
+ *   1024, or below a lower limit), far above the numbers programs get, and
+ *   are close-on-exec;
  * - a program may close them (closefrom, closerange) and open a file that
  *   reuses the number: each use first checks that the number still refers to
  *   the file the shim opened (device and inode), so the shim never writes into
@@ -29,15 +30,12 @@ struct own_fd {
 /* Makes a high, close-on-exec copy of fd, the caller's descriptor, and
  * remembers what it refers to.  close_original: fd was opened for the shim
  * and is closed once copied.  False (errno set) if fd is not open or no copy
- * could be made (EMFILE too where there is no room: see own_fd_room); *own
+ * could be made (EMFILE too where there is no room: under RLIMIT_NOFILE 64
+ * or less the table has no top the program does not reach, and the shim
+ * holds no descriptor at all, doing without); *own
  * then holds no descriptor, but still what fd referred to, for
  * own_fd_same_file. */
 bool own_fd_take(struct own_fd *own, int fd, bool close_original);
-
-/* Whether the descriptor table has a top the program does not reach
- * (RLIMIT_NOFILE above 64): else the shim holds no descriptor at all, and
- * does without (a trace file is opened for each line). */
-bool own_fd_room(void);
 
 /* own->fd if it still refers to what was taken, else -1 (own is then
  * forgotten without closing: the number is no longer the shim's). */

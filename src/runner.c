@@ -551,14 +551,14 @@ int runner_run_destructors(void (*loader_fini)(void))
 	return exiting.status;
 }
 
-void runner_exit_now(int status, bool run_environment)
+void runner_exit_now(int status, bool run_environment, const char *how)
 {
 	uintptr_t owner = atomic_load(&exiting.owner);
 	if (owner != 0 && owner != self()) /* another thread's exit: ends here, as natively */
 		libc_exit_now(status);
 	bool traced = trace_on();
-	if (traced)
-		trace_exit(status, "_exit");
+	if (traced && how != NULL)
+		trace_exit(status, how);
 	if (run_environment) {
 		(void)hold_exit(); /* a concurrent exit() waits for this end */
 		struct failure failure = { .kind = FAILURE_NONE };

@@ -40,8 +40,9 @@ void runner_finish_exit(int status);
 /* _exit(status) or _Exit(status): the process ends now, none of its
  * handlers run, stdio is not flushed (natively so).  But with
  * run_environment, the environment's entries run first (contract: a root
- * that ends with _exit), and a failing one changes the status. */
-_Noreturn void runner_exit_now(int status, bool run_environment);
+ * that ends with _exit), and a failing one changes the status.  how: what
+ * the trace's exit event says, or NULL if the end is traced already. */
+_Noreturn void runner_exit_now(int status, bool run_environment, const char *how);
 
 /* __cxa_finalize(dso): runs dso's own handlers (status 0); at a dlclose,
  * also those whose code lies in the library being unloaded. */

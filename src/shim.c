@@ -17,6 +17,7 @@
 #include "config.h"
 #include "env_handlers.h"
 #include "environment.h"
+#include "interpose.h"
 #include "libc.h"
 #include "registry.h"
 #include "report.h"
@@ -43,6 +44,7 @@ static void fork_prepare(void)
 static void fork_parent(void)
 {
 	registry_fork_parent(&shim_registry);
+	interpose_daemon_parent();
 }
 
 static void fork_child(void)
@@ -138,5 +140,6 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 		report_name_entries(env_handlers_command);
 		runner_on_failure(env_handlers_end_abandoned);
 		env_handlers_register(s.handlers, &entry_hooks);
+		interpose_watch_quick_exit();
 	}
 }

@@ -48,8 +48,8 @@ bool trace_output_open(const char *where)
 	if (*where == '\0') {
 		if (own_fd_take(&output.out, STDERR_FILENO, false))
 			return true;
-		if (own_fd_room())
-			return false;
+		if (errno != EMFILE)
+			return false; /* no stderr */
 		/* No room: the program's own fd 2, while it is still that file. */
 		output.out.fd = STDERR_FILENO;
 		output.borrowed = true;
@@ -58,9 +58,9 @@ bool trace_output_open(const char *where)
 	int fd = open_file(where);
 	if (own_fd_take(&output.out, fd, true))
 		return true;
-	if (fd < 0 || own_fd_room())
+	if (fd < 0)
 		return false;
-	output.per_line = true; /* it can be opened: it will be, for each line */
+	output.per_line = true; /* no room to keep it: it is opened for each line */
 	return true;
 }
 

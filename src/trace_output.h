@@ -22,7 +22,7 @@ void trace_output_after_fork(void);
 
 /* Writes a line where lines go, or drops it (the trace lost for good);
  * errno left as it was.  Where the descriptor table has no room for the
- * shim's own (own_fd_room), the file is opened for the line and closed. */
+ * shim's own (own_fd.h), the file is opened for the line and closed. */
 void trace_output_write(struct line *l);
 
 #endif

@@ -155,3 +155,30 @@ with_six_descriptors()
 	run with_six_descriptors "$WRAPPER" --run='echo run $ATEXIT_SHIM_STATUS' -- bash -c "$open3"
 	[ "$output" = "$(printf '%s\n' 'opened 3' 'run 0')" ]
 }
+
+@test "the shim's descriptors are the last four below 1024: F_DUPFD below them gets the number asked for, as natively" {
+	local dir=$BATS_TEST_TMPDIR
+	run bash -c 'ulimit -n 4096 2>/dev/null || ulimit -n 1024; exec "$@"' _ "$WRAPPER" --trace="$dir/trace" --run=true -- \
+		"$FIXTURES/exitprobe" dupfd=992 dupfd=1000 dupfd=1019 exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 'dupfd 992' 'dupfd 1000' 'dupfd 1019')" ]
+	# the program's own view of them: where the manual says
+	run "$WRAPPER" --trace="$dir/trace" --run=true -- /usr/bin/python3 -c '
+import os
+def target(fd):
+    try:
+        return os.readlink("/proc/self/fd/" + fd)
+    except OSError:  # the listing itself
+        return ""
+print(sorted(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) >= 1000 and target(fd) != ""))'
+	[ "$output" = "[1020, 1021, 1022]" ] # the trace, the copies of stdout and stderr
+}
+
+@test "a program that lowers its RLIMIT_NOFILE: its --run command gets the limits the root started with, and the program keeps its own" {
+	local start
+	start=$(ulimit -n)
+	# shellcheck disable=SC2016
+	run "$WRAPPER" --run='echo "run: $(ulimit -n)"' -- "$FIXTURES/exitprobe" nofile=3 on_exit=a exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 'on_exit a status=0' "run: $start")" ]
+}

@@ -83,3 +83,37 @@ load helper
 	assert_transparent probe on_exit=a late exit=0
 	[ "$(native_err)" = "atexit() after the exit run = -1" ]
 }
+
+@test "quick_exit: the entries run after the program's at_quick_exit handlers, with its status, and a failing one sets it" {
+	# shellcheck disable=SC2016
+	run shim --run='echo "entry: status $ATEXIT_SHIM_STATUS"' -- "$FIXTURES/exitprobe" on_exit=a quick=q quick_exit=6
+	[ "$status" -eq 6 ]
+	[ "$output" = "$(printf '%s\n' 'quick handler' 'entry: status 6')" ]
+	run shim --run='exit 4' -- "$FIXTURES/exitprobe" quick=q quick_exit=6
+	[ "$status" -eq 4 ]
+	local trace=$BATS_TEST_TMPDIR/trace
+	run shim --trace="$trace" --json --run=true -- "$FIXTURES/exitprobe" quick_exit=6
+	[ "$status" -eq 6 ]
+	run python3 -c '
+import json, sys
+print(" ".join(e["event"] for e in map(json.loads, open(sys.argv[1])) if e["event"] != "register"))' "$trace"
+	[ "$output" = "init quick_exit run done final" ]
+}
+
+@test "daemon(): its caller's end runs the entries, with status 0, traced as _exit; the daemon keeps none of them" {
+	local trace=$BATS_TEST_TMPDIR/trace ran=$BATS_TEST_TMPDIR/ran
+	# the daemon holds stdout: run returns once it has ended too
+	run shim --trace="$trace" --json --run="echo \$ATEXIT_SHIM_PID \$ATEXIT_SHIM_STATUS >>$ran" -- \
+		"$FIXTURES/exitprobe" pid on_exit=a daemon exit=0
+	[ "$status" -eq 0 ]
+	local pid=${lines[0]#pid }
+	[ "$(cat "$ran")" = "$pid 0" ]
+	[ "${lines[1]}" = "on_exit a status=0" ] # the daemon's, at its own exit
+	run python3 -c '
+import json, sys
+root = int(sys.argv[2])
+for mine in (True, False):
+    print(" ".join(e["event"] + ("=" + e["how"] if "how" in e else "") for e in map(json.loads, open(sys.argv[1]))
+                   if (e["pid"] == root) == mine and e["event"] not in ("register", "phase")))' "$trace" "$pid"
+	[ "$output" = "$(printf '%s\n' 'init exit=_exit run done final' 'exit=exit() run done final')" ]
+}

@@ -38,7 +38,7 @@ load helper
 	run sh -c "nm -D --defined-only '$SHIM_LIB' | awk '{print \$3}' | LC_ALL=C sort"
 	[ "$output" = "$(printf '%s\n' _Exit __cxa_atexit __cxa_finalize __libc_start_main __sigaction __sysv_signal _exit \
 		atexit_shim_clear atexit_shim_count atexit_shim_register atexit_shim_run \
-		atexit_shim_unregister atexit_shim_unregister_arg bsd_signal exit on_exit quick_exit \
+		atexit_shim_unregister atexit_shim_unregister_arg bsd_signal daemon exit on_exit quick_exit \
 		sigaction sigaltstack signal sigset ssignal sysv_signal)" ]
 }
 
