@@ -131,11 +131,12 @@ with_default_signals() { perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec { $AR
 out() { cat "$BATS_TEST_TMPDIR/out"; }
 err() { cat "$BATS_TEST_TMPDIR/err"; }
 
-# The stderr lines that are not backtrace frames.  A frame starts with a
-# path, or ends with its address: one in the kernel's vDSO (the signal
-# trampoline on i386 and arm64) names it, linux-gate.so.1(...)[0x...], and
-# under qemu-user, whose trampoline is in no object, it is the bare [0x...].
-err_reports() { grep -Ev '^[./]|^([^ ]*\(.*\))?\[0x[0-9a-f]+\]$' "$BATS_TEST_TMPDIR/err" || true; }
+# The stderr lines that are not backtrace frames, nor qemu-user's own line
+# about the signal a process died of.  A frame starts with a path, or ends
+# with its address: one in the kernel's vDSO (the signal trampoline on i386
+# and arm64) names it, linux-gate.so.1(...)[0x...], and under qemu-user,
+# whose trampoline is in no object, it is the bare [0x...].
+err_reports() { grep -Ev '^[./]|^([^ ]*\(.*\))?\[0x[0-9a-f]+\]$|^qemu: uncaught target signal ' "$BATS_TEST_TMPDIR/err" || true; }
 
 : "${WRAPPER:?WRAPPER must name the built atexit-shim command (make check sets it)}"
 shim() { "$WRAPPER" "$@"; }
