@@ -14,7 +14,7 @@
 const char *const config_variables[] = {
 	"ATEXIT_SHIM_HANDLERS", "ATEXIT_SHIM_TRACE", "ATEXIT_SHIM_TRACE_FORMAT",
 	"ATEXIT_SHIM_SIGNALS",  "ATEXIT_SHIM_TIMEOUT", "ATEXIT_SHIM_SKIP",
-	"ATEXIT_SHIM_FOLLOW",   "ATEXIT_SHIM_ROOT_PID", "ATEXIT_SHIM_SYMBOLIZER", NULL,
+	"ATEXIT_SHIM_FOLLOW",   "ATEXIT_SHIM_ROOT_PID", "ATEXIT_SHIM_SYMBOLIZER", "ATEXIT_SHIM_TRACE_FD", NULL,
 };
 
 void config_quote(char *out, size_t size, const char *value, size_t len)
@@ -316,5 +316,15 @@ int config_read(struct settings *s, config_lookup *lookup, config_complaint *com
 		complain(&r, "ATEXIT_SHIM_TIMEOUT", problem);
 	if ((v = get(&r, "ATEXIT_SHIM_ROOT_PID")) != NULL && !parse_pid(v, &s->root_pid, problem, sizeof problem))
 		complain(&r, "ATEXIT_SHIM_ROOT_PID", problem);
+	s->trace_fd = -1;
+	if ((v = get(&r, "ATEXIT_SHIM_TRACE_FD")) != NULL) {
+		long fd = config_parse_pid(v); /* the same digits: a number above 0 */
+		if (fd > 2) {
+			s->trace_fd = (int)fd;
+		} else {
+			bad(problem, sizeof problem, v, "a descriptor number above 2");
+			complain(&r, "ATEXIT_SHIM_TRACE_FD", problem);
+		}
+	}
 	return r.problems;
 }

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "environment.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -85,6 +86,13 @@ void environment_set_root_pid(const struct shim_variables *found, long pid)
 	grown[count] = entry;
 	grown[count + 1] = NULL;
 	environ = grown; /* setenv and unsetenv manage an environ they did not allocate */
+}
+
+void environment_share_trace(int fd)
+{
+	char digits[16];
+	if (fd >= 0 && snprintf(digits, sizeof digits, "%d", fd) > 0)
+		setenv(PREFIX "TRACE_FD", digits, 1);
 }
 
 /* An LD_PRELOAD entry naming this library: its own path, or any file with

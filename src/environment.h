@@ -31,6 +31,10 @@ const char *environment_setting(const struct shim_variables *found, const char *
  * allocates should not pay for malloc's start-up because of us. */
 void environment_set_root_pid(const struct shim_variables *found, long pid);
 
+/* In the root of a tree: ATEXIT_SHIM_TRACE_FD=fd for its descendants
+ * (nothing if fd is -1). */
+void environment_share_trace(int fd);
+
 /* Removes every ATEXIT_SHIM_* variable and the shim's LD_PRELOAD entry from
  * this process's environment, so that its children do not load the shim. */
 void environment_strip(void);

@@ -74,6 +74,22 @@ bool own_fd_take(struct own_fd *own, int fd, bool close_original)
 	return copy >= 0;
 }
 
+bool own_fd_adopt(struct own_fd *own, int fd)
+{
+	int saved_errno = errno;
+	own->fd = identify(fd, &own->dev, &own->ino) ? fd : -1;
+	errno = saved_errno;
+	return own->fd >= 0;
+}
+
+int own_fd_share(struct own_fd *own)
+{
+	int fd = own_fd_get(own);
+	if (fd >= 0 && descriptor_control(fd, F_SETFD, 0) != 0)
+		fd = -1;
+	return fd;
+}
+
 bool own_fd_same_file(const struct own_fd *own, int fd)
 {
 	int saved_errno = errno;

@@ -41,6 +41,14 @@ bool own_fd_take(struct own_fd *own, int fd, bool close_original);
  * forgotten without closing: the number is no longer the shim's). */
 int own_fd_get(struct own_fd *own);
 
+/* Takes fd itself as the shim's, already high (a descriptor inherited from
+ * the tree's root, see trace_output.h): remembers what it refers to. */
+bool own_fd_adopt(struct own_fd *own, int fd);
+
+/* Leaves own's descriptor open across exec, for the processes the program
+ * starts; its number, or -1 if it is not the shim's any more. */
+int own_fd_share(struct own_fd *own);
+
 /* Whether fd, a descriptor of the program's, refers to the same file as own
  * did when it was taken. */
 bool own_fd_same_file(const struct own_fd *own, int fd);

@@ -126,9 +126,14 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 	if (s.root_pid != pid)
 		become_root(&found, pid);
 	follow = s.follow;
-	if (s.trace != NULL && trace_start(s.trace, s.format)) {
+	/* A descendant of a tree (--follow) is quiet about the trace: the
+	 * tree's root says what it could not do, once. */
+	bool descendant = follows && root_pid != 0 && root_pid != pid;
+	if (s.trace != NULL && trace_start(s.trace, s.format, s.trace_fd, descendant)) {
 		trace_name_entries(env_handlers_command);
 		trace_register_waiting(&shim_registry, registry_observe(&shim_registry, trace_register));
+		if (follow && !descendant)
+			environment_share_trace(trace_share());
 	}
 	if (s.skip != NULL)
 		runner_set_skip(s.skip);

@@ -180,12 +180,21 @@ static void handler_fields(struct line *l, const struct handler *h, enum handler
 	}
 }
 
-bool trace_start(const char *where, enum trace_format format)
+int trace_share(void)
+{
+	return trace.on ? trace_output_share() : -1;
+}
+
+bool trace_start(const char *where, enum trace_format format, int inherited, bool quiet)
 {
 	int saved_errno = errno;
 	trace.json = format == TRACE_JSON;
 	trace.pid = (long)getpid();
-	if (!trace_output_open(where)) {
+	if (!trace_output_open(where, inherited, quiet)) {
+		if (quiet) {
+			errno = saved_errno;
+			return false;
+		}
 		struct line l = { 0 };
 		line_add(&l, "atexit-shim: ATEXIT_SHIM_TRACE='");
 		line_add_escaped(&l, where);

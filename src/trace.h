@@ -16,8 +16,12 @@
 #include "config.h"
 #include "registry.h"
 
-/* where: "" for stderr, else a file.  False (reported) if it cannot open. */
-bool trace_start(const char *where, enum trace_format format);
+/* where: "" for stderr, else a file.  False (reported, unless quiet: a
+ * descendant of a tree, whose root says what it could not do) if it cannot
+ * open.  inherited: the tree's trace descriptor, or -1 (trace_output.h). */
+bool trace_start(const char *where, enum trace_format format, int inherited, bool quiet);
+/* The root of a tree: its trace descriptor for the descendants, or -1. */
+int trace_share(void);
 /* False in a vfork child, which shares the tracing process's memory. */
 bool trace_on(void);
 void trace_after_fork(void);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@ static struct {
 	atomic_flag repairing; /* one thread at a time finds a lost descriptor again */
 	bool stopped;          /* lost for good */
 	bool per_line;         /* no room for a descriptor: the file is opened for each line */
+	bool quiet;            /* a descendant of a tree: says nothing of a lost trace */
 	char path[PATH_MAX];   /* the file; "" for stderr */
 } output = { .out = OWN_FD_NONE, .repairing = ATOMIC_FLAG_INIT };
 
@@ -42,9 +44,35 @@ const char *trace_output_why(int error)
 	return error == ENXIO ? "it is a named pipe that no process reads" : strerror(error);
 }
 
-bool trace_output_open(const char *where)
+/* Whether fd, inherited from the tree's root, is the trace file where: open
+ * for appending, and the same file, or, where this process may not even
+ * look at the file (its user changed), the name the kernel gives it. */
+static bool is_trace_file(int fd, const char *where)
 {
+	long flags = syscall(SYS_fcntl, fd, F_GETFL, 0);
+	if (flags < 0 || (flags & O_ACCMODE) != O_WRONLY || !(flags & O_APPEND))
+		return false;
+	struct own_fd named = OWN_FD_NONE;
+	int probe = (int)syscall(SYS_openat, AT_FDCWD, where, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (probe >= 0) {
+		bool same = own_fd_adopt(&named, probe) && own_fd_same_file(&named, fd);
+		syscall(SYS_close, probe);
+		return same;
+	}
+	if (where[0] != '/')
+		return false;
+	char link[32], target[PATH_MAX];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	long n = syscall(SYS_readlinkat, AT_FDCWD, link, target, sizeof target - 1);
+	return n > 0 && (size_t)n == strlen(where) && memcmp(target, where, (size_t)n) == 0;
+}
+
+bool trace_output_open(const char *where, int inherited, bool quiet)
+{
+	output.quiet = quiet;
 	line_copy(output.path, where, sizeof output.path);
+	if (*where != '\0' && inherited >= 0 && is_trace_file(inherited, where) && own_fd_adopt(&output.out, inherited))
+		return true;
 	if (*where == '\0') {
 		if (own_fd_take(&output.out, STDERR_FILENO, false))
 			return true;
@@ -64,6 +92,11 @@ bool trace_output_open(const char *where)
 	return true;
 }
 
+int trace_output_share(void)
+{
+	return output.path[0] != '\0' && !output.per_line && !output.stopped ? own_fd_share(&output.out) : -1;
+}
+
 /* A child forked without exec traces as its parent does, but must not hold
  * a copy of the parent's stderr: a daemon would keep its caller's pipe open
  * for its whole life ($(app) would wait for it).  It writes to its own fd 2
@@ -81,6 +114,8 @@ void trace_output_after_fork(void)
 
 static void say_stopped(const char *why)
 {
+	if (output.quiet)
+		return;
 	struct line l = { 0 };
 	line_add(&l, "atexit-shim: tracing to '");
 	line_add_escaped(&l, output.path);

@@ -14,8 +14,18 @@
  * what ENXIO means here. */
 const char *trace_output_why(int error);
 /* where: "" for stderr, else a file.  False, errno set, if it cannot open;
- * never blocks (a named pipe without a reader is refused). */
-bool trace_output_open(const char *where);
+ * never blocks (a named pipe without a reader is refused).  inherited: the
+ * descriptor a tree's root shares (trace_output_share), or -1; it is used
+ * if it is that file, so that a descendant that may not open it (it changed
+ * user, a sandbox forbids opening files for writing, a descriptor limit
+ * leaves no room) still traces.  quiet: a descendant, which says nothing
+ * if the trace is lost later. */
+bool trace_output_open(const char *where, int inherited, bool quiet);
+
+/* In the root of a tree (ATEXIT_SHIM_FOLLOW): leaves the trace file's
+ * descriptor open across exec for its descendants; its number, or -1 (the
+ * trace is stderr, or has no descriptor). */
+int trace_output_share(void);
 
 /* In a child forked without exec. */
 void trace_output_after_fork(void);

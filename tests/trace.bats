@@ -339,3 +339,30 @@ sys.exit(3)' "$trace"
 	[ "$status" -eq 3 ]
 	[ "$output" = "atexit-shim: tracing to '$trace' stopped: it is a named pipe that no process reads" ]
 }
+
+@test "--follow: a descendant that changed user, or has no descriptor to spare, traces through the tree's descriptor, and says nothing on stderr" {
+	[ "$(id -u)" -eq 0 ] || skip "changing user needs root"
+	local dir=$BATS_TEST_TMPDIR
+	# the trace file is root's, 0600: the descendant as nobody cannot open it
+	run shim --follow --trace="$dir/trace" --json -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'id -u
+			for n in {3..99}; do eval "exec $n>&-"; done # bats'"'"'s, not the trace'"'"'s (1020)
+			ulimit -n 4; exec sh -c "exec 3</dev/null && echo opened 3"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 65534 'opened 3')" ]
+	# every program of the tree is in it, each process to its end (setpriv
+	# execs bash, which execs sh: one process)
+	run python3 -c '
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+print(" ".join(e["program"] for e in events if e["event"] == "init"), sum(e["event"] == "final" for e in events))' "$dir/trace"
+	[ "$output" = "setpriv bash id sh 2" ]
+	# and a setting that names no descriptor of the trace's is not used
+	run env ATEXIT_SHIM_TRACE="$dir/other" ATEXIT_SHIM_TRACE_FD=1 LD_PRELOAD="$SHIM_LIB" "$FIXTURES/exitprobe" exit=0
+	[ "$status" -eq 0 ]
+	[ "$output" = "atexit-shim: ATEXIT_SHIM_TRACE_FD='1': expected a descriptor number above 2; ignored" ]
+	grep -q '"event":"init"\| init ' "$dir/other"
+	run env ATEXIT_SHIM_TRACE="$dir/other" ATEXIT_SHIM_TRACE_FD=5 LD_PRELOAD="$SHIM_LIB" "$FIXTURES/exitprobe" print=mine exit=0 5>"$dir/five"
+	[ "$output" = "mine" ]
+	[ ! -s "$dir/five" ]
+}
