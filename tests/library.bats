@@ -16,7 +16,7 @@ load helper
 
 @test "the library links no glibc function newer than glibc 2.3 or its architecture's first glibc (each symbol version costs every process)" {
 	# the loader checks each version a library needs at every start-up
-	# (~350 instructions each): newer functions are found by name (src/libc.c)
+	# (~350 instructions each): newer functions are found by name (src/lib/libc.c)
 	local libc oldest limit version
 	libc=$(ldd "$SHIM_LIB" | awk '$1 == "libc.so.6" {print $3}')
 	oldest=$(objdump -T "$libc" | grep -o 'GLIBC_2[0-9.]*' | sort -uV | head -n 1)

@@ -1,4 +1,4 @@
-/* A libFuzzer target over the configuration parser (src/config.c): every
+/* A libFuzzer target over the configuration parser (src/settings/settings.c): every
  * ATEXIT_SHIM_* variable, ATEXIT_SHIM_HANDLERS entries, and the single-value
  * parsers the wrapper's options use.  The first byte of an input chooses
  * the variable; the rest is its value.  Built with clang by `make fuzz`,
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/config.h"
+#include "../../src/settings/settings.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	size_t variables = 0;
-	while (config_variables[variables] != NULL)
+	while (settings_variables[variables] != NULL)
 		variables++;
 	char *value = malloc(size);
 	if (value == NULL)
@@ -45,24 +45,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(value, data + 1, size - 1);
 	value[size - 1] = '\0';
 
-	struct input in = { config_variables[data[0] % variables], value };
+	struct input in = { settings_variables[data[0] % variables], value };
 	struct settings s;
-	config_read(&s, lookup, ignore, &in);
+	settings_read(&s, lookup, ignore, &in);
 
 	struct handler_entry e = { .line = 0 };
 	const char *cursor = value;
 	char problem[256];
 	int got;
-	while ((got = config_next_entry(&cursor, &e, problem, sizeof problem)) != 0) {
+	while ((got = settings_next_entry(&cursor, &e, problem, sizeof problem)) != 0) {
 		if (got > 0 && (e.text_len == 0 || e.text < value || e.text + e.text_len > value + size))
 			abort(); /* an entry must lie inside the value */
 	}
 
 	uint64_t set, ns;
-	config_parse_signals(value, &set, problem, sizeof problem);
-	config_parse_timeout(value, &ns, problem, sizeof problem);
-	config_parse_skip(value, problem, sizeof problem);
-	config_parse_pid(value);
+	settings_parse_signals(value, &set, problem, sizeof problem);
+	settings_parse_timeout(value, &ns, problem, sizeof problem);
+	settings_parse_skip(value, problem, sizeof problem);
+	settings_parse_pid(value);
 	free(value);
 	return 0;
 }

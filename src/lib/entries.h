@@ -1,0 +1,51 @@
+/* Handlers from ATEXIT_SHIM_HANDLERS: shell commands (cmd:) and functions
+ * (fn:), registered at start-up in the listed order, so that at exit they
+ * run after the program's own handlers, the last listed first. */
+#ifndef ATEXIT_SHIM_LIB_ENTRIES_H
+#define ATEXIT_SHIM_LIB_ENTRIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "registry.h"
+
+/* What the entries need of the layers above, given at set-up. */
+struct env_hooks {
+	struct registry *registry; /* where the entries go */
+	/* The last failure so far, in one line ("" if none): ATEXIT_SHIM_ERROR. */
+	void (*describe_failure)(char *buf, size_t size);
+	/* How a failing entry fails: the process's exit(), which the runner
+	 * catches as that handler's failure. */
+	void (*fail)(int status);
+};
+
+/* Registers every entry of a validated ATEXIT_SHIM_HANDLERS value; an fn:
+ * entry whose library or symbol cannot be found is reported at exit, in its
+ * turn.  hooks must stay valid for the process's life. */
+void entries_register(const char *entries, const struct env_hooks *hooks);
+
+/* A command abandoned by the time limit (the runner's after-failure hook):
+ * it and everything it started, its process group, get SIGTERM, then
+ * SIGKILL after a grace of a second, and it is reaped.  Nothing if no
+ * command is running. */
+void entries_end_abandoned(void);
+
+/* "cmd:COMMAND" if h is the handler of a cmd: entry, else NULL. */
+const char *entries_command(const struct handler *h);
+
+/* Whether the entries are this process's own to run (not a vfork or
+ * forked child's). */
+bool entries_owned_here(void);
+
+/* The process ends with _exit: commands leave stdio's buffers unflushed,
+ * as _exit does.  Only where the entries are owned here: a vfork child
+ * shares the flag with its parent. */
+void entries_leave_stdio_unflushed(void);
+
+/* In a child forked without exec: the start-up copies of stdout and stderr
+ * are closed (the child's commands write to its own, while they are the
+ * same files), and, unless keep_entries, the entries are forgotten: they
+ * belong to the root alone. */
+void entries_after_fork(bool keep_entries);
+
+#endif
