@@ -24,7 +24,7 @@ load helper
 }
 
 @test "--print-env prints every variable it would set, quoted for the shell, and runs nothing" {
-	run shim --print-env --run="echo 'it''s'" --fn=f --skip='a*' --skip=b --trace=/tmp/t --json \
+	run shim --print-env --run="echo 'it''s'" --fn=f --skip='a*' --skip=b --trace="$BATS_TEST_TMPDIR/t" --json \
 		--signals=TERM,INT --timeout=1.5 --follow -- touch "$BATS_TEST_TMPDIR/ran"
 	[ "$status" -eq 0 ]
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
@@ -36,7 +36,7 @@ load helper
 		[ "$LD_PRELOAD" = "$lib" ]
 		[ "$ATEXIT_SHIM_HANDLERS" = "$(printf '%s\n' "cmd:echo 'it''s'" fn:f)" ]
 		[ "$ATEXIT_SHIM_SKIP" = 'a*,b' ]
-		[ "$ATEXIT_SHIM_TRACE" = /tmp/t ]
+		[ "$ATEXIT_SHIM_TRACE" = "$BATS_TEST_TMPDIR/t" ]
 		[ "$ATEXIT_SHIM_TRACE_FORMAT" = json ]
 		[ "$ATEXIT_SHIM_SIGNALS" = TERM,INT ]
 		[ "$ATEXIT_SHIM_TIMEOUT" = 1.5 ]
