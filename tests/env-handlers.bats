@@ -22,11 +22,12 @@ load helper
 	[ "$output" = "$(printf '%s\n' 'libfn_handler ran' 'exitprobe_fn ran')" ]
 }
 
-@test "a bad entry: one line naming it and what is expected; the program runs on unharmed" {
-	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_HANDLERS="$(printf '%s\n' 'cmd:echo fine' 'echo oops')" \
+@test "a bad entry: one line naming it and what is expected, that line alone ignored; the good ones run, the program unharmed" {
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_HANDLERS="$(printf '%s\n' 'cmd:echo fine' 'echo oops' 'cmd:echo also fine' 'bogus')" \
 		"$FIXTURES/exitprobe" print=main exit=3
 	[ "$status" -eq 3 ]
-	[ "$output" = "$(printf '%s\n' "atexit-shim: ATEXIT_SHIM_HANDLERS=line 2 'echo oops': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL; ignored" main)" ]
+	[ "$output" = "$(printf '%s\n' "atexit-shim: ATEXIT_SHIM_HANDLERS=line 2 'echo oops': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL; ignored" \
+		"atexit-shim: ATEXIT_SHIM_HANDLERS=line 4 'bogus': expected cmd:COMMAND or fn:[LIBRARY:]SYMBOL; ignored" main 'also fine' fine)" ]
 }
 
 @test "bad entries of every kind are refused with a reason" {

@@ -34,10 +34,11 @@ static const char *lookup(const char *name, void *ctx)
 	return getenv(name);
 }
 
+/* The command's decision, on the line of each problem. */
 static void complain(const char *problem, void *ctx)
 {
 	(void)ctx;
-	fprintf(stderr, "atexit-shim: %s\n", problem);
+	fprintf(stderr, "atexit-shim: %s; not running the command\n", problem);
 }
 
 /* Why a trace could not be written to what fd opened: the library writes
@@ -96,7 +97,7 @@ void cmd_check_settings(bool json, bool trace)
 {
 	struct settings s;
 	if (settings_read(&s, lookup, complain, NULL) > 0)
-		cmd_fail(2, "not running the command: fix the settings above");
+		exit(2); /* each problem has said so */
 	/* refused rather than implying --trace: a format alone asks for nothing */
 	if (json && s.trace == NULL)
 		cmd_fail(2, "--json: there is no trace to format (add --trace or --trace=FILE)");

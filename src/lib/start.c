@@ -66,6 +66,7 @@ static void complain(const char *problem, void *ctx)
 	struct line l = { 0 };
 	line_add(&l, "atexit-shim: ");
 	line_add(&l, problem);
+	line_add(&l, "; ignored");
 	line_write(&l, STDERR_FILENO);
 }
 

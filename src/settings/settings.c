@@ -240,17 +240,6 @@ static bool parse_pid(const char *value, long *out, char *problem, size_t size)
 	return *out != 0 || bad(problem, size, value, "a process id");
 }
 
-/* Every entry of the handlers list valid, or the first bad one reported. */
-static bool check_handlers(const char *value, char *problem, size_t size)
-{
-	struct handler_entry e = { .line = 0 };
-	const char *cursor = value;
-	int got;
-	while ((got = settings_next_entry(&cursor, &e, problem, size)) > 0)
-		;
-	return got == 0;
-}
-
 struct reader {
 	settings_lookup *lookup;
 	settings_complaint *complain;
@@ -268,9 +257,22 @@ static const char *get(struct reader *r, const char *name)
 static void complain(struct reader *r, const char *name, const char *problem)
 {
 	char line[512];
-	snprintf(line, sizeof line, "%s=%s; ignored", name, problem);
+	snprintf(line, sizeof line, "%s=%s", name, problem);
 	r->complain(line, r->ctx);
 	r->problems++;
+}
+
+/* Each bad entry of the handlers list reported; the good ones stand (the
+ * library skips the bad ones as it registers). */
+static void check_handlers(struct reader *r, const char *value)
+{
+	struct handler_entry e = { .line = 0 };
+	const char *cursor = value;
+	char problem[256];
+	int got;
+	while ((got = settings_next_entry(&cursor, &e, problem, sizeof problem)) != 0)
+		if (got < 0)
+			complain(r, "ATEXIT_SHIM_HANDLERS", problem);
 }
 
 int settings_read(struct settings *s, settings_lookup *lookup, settings_complaint *complain_fn, void *ctx)
@@ -281,10 +283,8 @@ int settings_read(struct settings *s, settings_lookup *lookup, settings_complain
 	*s = (struct settings){ .format = TRACE_TEXT };
 
 	if ((v = get(&r, "ATEXIT_SHIM_HANDLERS")) != NULL) {
-		if (check_handlers(v, problem, sizeof problem))
-			s->handlers = v;
-		else
-			complain(&r, "ATEXIT_SHIM_HANDLERS", problem);
+		check_handlers(&r, v);
+		s->handlers = v;
 	}
 	if ((v = get(&r, "ATEXIT_SHIM_SKIP")) != NULL) {
 		if (settings_parse_skip(v, problem, sizeof problem))

@@ -29,7 +29,8 @@ struct settings {
 
 /* The value of a variable, or NULL when it is unset. */
 typedef const char *settings_lookup(const char *name, void *ctx);
-/* One problem: "NAME='value': expected ...", without a newline. */
+/* One problem: "NAME='value': expected ...", without a newline; what is
+ * done about it is the caller's to say. */
 typedef void settings_complaint(const char *problem, void *ctx);
 
 /* Every variable this module knows, NULL-terminated. */
