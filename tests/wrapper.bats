@@ -312,3 +312,16 @@ CASES
 	wait
 	grep -q ' init' "$BATS_TEST_TMPDIR/read"
 }
+
+@test "an option's value given on its own never starts with --: --run -- ./app is a forgotten value, status 2, nothing run" {
+	run shim --run -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --run: missing value ('--' is not one: write --run=-- for a value that starts with --)" ]
+	run shim --timeout --follow -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 2 ]
+	[ "$output" = "atexit-shim: --timeout: missing value ('--follow' is not one: write --timeout=--follow for a value that starts with --)" ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	# given with "=", it is the value
+	run shim --run='echo ran' -- true
+	[ "$output" = ran ]
+}

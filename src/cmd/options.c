@@ -83,6 +83,12 @@ enum cmd_mode cmd_options_parse(int argc, char **argv, struct options *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
 		const char *value = optarg != NULL ? optarg : ""; /* set for every option that takes one */
+		/* A value of its own that starts with "--" is the next option or the
+		 * command's "--" (--run -- ./app): the value was forgotten.  One that
+		 * does is given with "=". */
+		if (optarg != NULL && optarg == argv[optind - 1] && strncmp(optarg, "--", 2) == 0)
+			cmd_fail(2, "%s: missing value ('%s' is not one: write %s=%s for a value that starts with --)",
+			         argv[optind - 2], optarg, argv[optind - 2], optarg);
 		switch (c) {
 		case OPT_RUN:
 			if (*value == '\0' || strchr(value, '\n') != NULL)
