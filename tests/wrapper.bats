@@ -325,3 +325,13 @@ CASES
 	run shim --run='echo ran' -- true
 	[ "$output" = ran ]
 }
+
+@test "the command acts on none of the settings a shell exported for the commands it runs: its output is its own, the settings go on" {
+	# shellcheck disable=SC2016
+	run sh -c 'eval "$("$1" --print-env --run="echo X")"; "$1" --lib; again=$("$1" --print-env); echo "$again"; /bin/true' _ "$WRAPPER"
+	[ "$status" -eq 0 ]
+	# the second --print-env, clean too, still carries the first one's settings
+	[ "$output" = "$(printf '%s\n' "$(realpath "$SHIM_LIB")" "export LD_PRELOAD='$(realpath "$SHIM_LIB")'" \
+		"export ATEXIT_SHIM_HANDLERS='cmd:echo X'" "export ATEXIT_SHIM_SYMBOLIZER='$(realpath "$WRAPPER")'" \
+		'unset ATEXIT_SHIM_ROOT_PID' X)" ]
+}

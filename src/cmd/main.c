@@ -110,6 +110,11 @@ static void exec_as_script(const char *path, char *const command_argv[])
 	errno = saved; /* the caller reports why /bin/sh could not run */
 }
 
+/* The library, preloaded into this process by settings a shell exported
+ * (eval "$(atexit-shim --print-env ...)"), looks this up and acts on none of
+ * them here: the command's output is its own. */
+__attribute__((visibility("default"), used)) const char atexit_shim_command[] = "atexit-shim";
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };

@@ -8,6 +8,7 @@
  * root of its own.  A child forked by the root without exec keeps the
  * registry and settings but not the ATEXIT_SHIM_HANDLERS entries. */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,14 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 	environment_find_settings(&found);
 	if (found.count == 0) { /* LD_PRELOAD set by hand, nothing else */
 		become_root(&found, pid);
+		return;
+	}
+
+	/* The atexit-shim command itself, under settings a shell exported for the
+	 * commands it runs (eval "$(atexit-shim --print-env ...)"): it acts on
+	 * none of them, and hands them on untouched. */
+	if (libc_dlsym(RTLD_DEFAULT, "atexit_shim_command") != NULL) {
+		runner_behave_natively();
 		return;
 	}
 
