@@ -335,3 +335,16 @@ CASES
 		"export ATEXIT_SHIM_HANDLERS='cmd:echo X'" "export ATEXIT_SHIM_SYMBOLIZER='$(realpath "$WRAPPER")'" \
 		'unset ATEXIT_SHIM_ROOT_PID' X)" ]
 }
+
+@test "a huge value: the line keeps its reason, the middle of the value elided; a huge --timeout names the limit" {
+	local long
+	long=$(printf '%0100000d' 0)
+	run shim --trace="$BATS_TEST_TMPDIR/$long" -- true
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${#output}" -le 1020 ]
+	[[ "$output" == "atexit-shim: --trace='$BATS_TEST_TMPDIR/0"*"[...]"*"0': cannot open it for appending: File name too long" ]]
+	run shim --timeout="1$(printf '%0400d' 0)" -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"': expected seconds, at most 1000000000" ]]
+}

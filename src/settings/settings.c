@@ -187,11 +187,12 @@ bool settings_parse_timeout(const char *value, uint64_t *out_ns, char *problem, 
 	char *end;
 	errno = 0;
 	double seconds = strtod(value, &end);
+	bool out_of_range = errno == ERANGE; /* too large for a double, or too small */
 	/* strtod also reads hex, inf and nan: take plain decimals only */
-	if (end == value || *end != '\0' || errno != 0 || strspn(value, "0123456789.") != strlen(value) ||
-	    !(seconds > 0))
+	if (end == value || *end != '\0' || strspn(value, "0123456789.") != strlen(value) ||
+	    strspn(value, "0.") == strlen(value))
 		return bad(problem, size, value, "seconds, a number > 0 (decimals allowed)");
-	if (seconds > 1e9) /* 1e18 ns: well within the 64 bits counted in */
+	if (seconds > 1e9 || (out_of_range && seconds >= 1)) /* 1e18 ns: well within the 64 bits counted in */
 		return bad(problem, size, value, "seconds, at most 1000000000");
 	*out_ns = (uint64_t)(seconds * 1e9 + 0.5); /* rounded; not llround: libm in every process */
 	if (*out_ns == 0)
