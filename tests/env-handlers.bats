@@ -266,3 +266,24 @@ print(events[-1].get("status"))' "$trace"
 		_ "$FIXTURES/.libs/libfailmalloc.so:$SHIM_LIB" "cmd:exit 0 # $pad" "$FIXTURES/exitprobe"
 	[ "$output" = "$(printf '%s\n' main 'atexit-shim: exit command (ATEXIT_SHIM_HANDLERS line 1) could not be run: no memory was left to keep it when the program started' 'status 127')" ]
 }
+
+@test "paths mean what the user meant: --run runs where the root started, --trace and --fn paths are the caller's, after cd, exec and make -C" {
+	local dir=$BATS_TEST_TMPDIR
+	mkdir -p "$dir/work/sub"
+	cp "$FIXTURES/.libs/libfn.so" "$dir/work/"
+	cd "$dir/work"
+	# the program leaves its lock, cds away and execs: the check still looks here
+	run shim --run='pwd; test ! -e app.lock' -- sh -c 'touch app.lock; cd /; exec /bin/true'
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "$dir/work" ]
+	run shim --follow --trace=t.jsonl --json --fn=./libfn.so:libfn_handler -- sh -c 'cd sub && exec sh -c "cd / && exec /bin/true"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "libfn_handler ran" ]
+	[ ! -e sub/t.jsonl ]
+	[ "$(grep -c '"event":"init"' t.jsonl)" -eq 3 ]
+	# by hand, a relative trace is the root's: made absolute for the rest of the tree
+	rm t.jsonl
+	run env LD_PRELOAD="$SHIM_LIB" ATEXIT_SHIM_TRACE=t.jsonl ATEXIT_SHIM_FOLLOW=1 sh -c 'cd sub && sh -c true'
+	[ ! -e sub/t.jsonl ]
+	[ "$(grep -c ' init ' t.jsonl)" -eq 2 ]
+}

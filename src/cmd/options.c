@@ -2,10 +2,14 @@
 #define _GNU_SOURCE
 #include "options.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "settings/settings.h"
 #include "checks.h"
@@ -40,6 +44,26 @@ static void check(bool ok, const char *option, const char *problem)
 		cmd_fail(2, "%s=%s", option, problem);
 }
 
+/* A relative path made absolute from this directory, the one the user
+ * meant: the program and its descendants may run elsewhere (make -C sub,
+ * cd /).  Kept for the life of the command. */
+static const char *absolute(const char *path)
+{
+	if (path[0] == '/')
+		return path;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	char here[PATH_MAX];
+	if (getcwd(here, sizeof here) == NULL)
+		cmd_fail(2, "'%s': the current directory has no name to make it absolute: %s", path, strerror(errno));
+	size_t size = strlen(here) + strlen(path) + 2;
+	char *whole = malloc(size);
+	if (whole == NULL)
+		cmd_fail(2, "out of memory");
+	snprintf(whole, size, "%s/%s", here, path);
+	return whole;
+}
+
 static void add_function(struct options *o, const char *value)
 {
 	struct handler_entry e = { .line = 0 };
@@ -50,6 +74,18 @@ static void add_function(struct options *o, const char *value)
 		cmd_fail(2, "--fn='%s': expected [LIBRARY:]SYMBOL", value);
 	if (e.library != NULL)
 		cmd_check_function(value, &e);
+	/* a library named by a path (not a bare name, which the loader searches) */
+	if (e.library != NULL && memchr(e.library, '/', e.library_len) != NULL && e.library[0] != '/') {
+		char library[PATH_MAX];
+		snprintf(library, sizeof library, "%.*s", (int)e.library_len, e.library);
+		const char *whole = absolute(library);
+		size_t size = strlen(whole) + e.text_len + 2;
+		char *named = malloc(size);
+		if (named == NULL)
+			cmd_fail(2, "out of memory");
+		snprintf(named, size, "%s:%.*s", whole, (int)e.text_len, e.text);
+		value = named; /* kept, as the absolute path */
+	}
 	cmd_text_append(&o->handlers, "\n", "fn:", value);
 }
 
@@ -108,6 +144,8 @@ enum cmd_mode cmd_options_parse(int argc, char **argv, struct options *o)
 			/* as the variable it sets: an explicit option that meant "off" would surprise */
 			if (settings_parse_trace(o->trace) == NULL)
 				cmd_fail(2, "--trace='%s': expected a file name (empty and 0 mean no trace; write ./0 for a file named 0)", o->trace);
+			if (*settings_parse_trace(o->trace) != '\0')
+				o->trace = absolute(o->trace);
 			break;
 		case OPT_JSON:
 			o->json = true;

@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -161,6 +162,10 @@ static void close_inherited(posix_spawn_file_actions_t *actions)
 	syscall(SYS_close, dir);
 }
 
+
+/* Where the root started: the cmd: commands run there. */
+static const char *run_dir;
+
 /* /bin/sh -c text, waited for: its wait status, or -1 with errno.  Spawned
  * with posix_spawn (vfork-like), which works in a threaded program, one
  * with a huge address space, or one that closed stdin and left a deleted
@@ -189,11 +194,15 @@ static int spawn_and_wait(const char *text, char **env)
 	sigemptyset(&dfl.sa_mask);
 	libc_sigaction(SIGCHLD, &dfl, &program_sigchld);
 
-	/* A directory the program deleted under itself: start the command in /
-	 * (a shell complains about a cwd it cannot name), and come back after. */
+	/* The command runs where the root started (a harness's relative
+	 * paths mean its own directory, whatever the program's chdir did); if
+	 * that is gone, where the process is.  A directory the program deleted
+	 * under itself: start the command in / (a shell complains about a cwd
+	 * it cannot name), and come back after. */
+	bool at_start = run_dir != NULL && access(run_dir, X_OK) == 0 && libc_spawn_add_chdir(&actions, run_dir) == 0;
 	char cwd[1];
 	int back = -1;
-	if (getcwd(cwd, sizeof cwd) == NULL && errno == ENOENT) {
+	if (!at_start && getcwd(cwd, sizeof cwd) == NULL && errno == ENOENT) {
 		back = open(".", O_PATH | O_CLOEXEC);
 		if (back >= 0 && chdir("/") != 0) {
 			close(back);
@@ -373,11 +382,12 @@ static void register_function(const struct handler_entry *e)
 	registry_add(hooks->registry, FLAVOUR_ENV, code, NULL, NULL);
 }
 
-void entries_register(const char *entries, const struct env_hooks *given)
+void entries_register(const char *entries, const char *dir, const struct env_hooks *given)
 {
 	hooks = given;
 	owner_pid = (long)getpid();
 	start_limits_note();
+	run_dir = dir;
 	struct handler_entry e = { .line = 0 };
 	const char *cursor = entries;
 	char problem[256];

@@ -22,7 +22,9 @@ struct env_hooks {
 /* Registers every entry of a validated ATEXIT_SHIM_HANDLERS value; an fn:
  * entry whose library or symbol cannot be found is reported at exit, in its
  * turn.  hooks must stay valid for the process's life. */
-void entries_register(const char *entries, const struct env_hooks *hooks);
+/* run_dir: where cmd: commands run (the root's start-up directory), or
+ * NULL for where the process is then. */
+void entries_register(const char *entries, const char *run_dir, const struct env_hooks *hooks);
 
 /* A command abandoned by the time limit (the runner's after-failure hook):
  * it and everything it started, its process group, get SIGTERM, then

@@ -174,6 +174,19 @@ int libc_clock_gettime(clockid_t clock, struct timespec *ts)
 	return real(clock, ts);
 }
 
+int libc_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *dir)
+{
+	static void *cache;
+	void *fn = __atomic_load_n(&cache, __ATOMIC_RELAXED);
+	if (fn == NULL) {
+		const char *name = "posix_spawn_file_actions_addchdir_np";
+		if (loaded_symbols_next(&name, &fn, 1) == 0)
+			return -1;
+		__atomic_store_n(&cache, fn, __ATOMIC_RELAXED);
+	}
+	return ((int (*)(posix_spawn_file_actions_t *, const char *))fn)(actions, dir);
+}
+
 /* The signal calls the shim exports for the program's view of them
  * (signal_view.h): glibc's own, for the shim and for the signals it does
  * not hold. */

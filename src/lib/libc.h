@@ -56,6 +56,8 @@ enum libc_signal_call {
 	LIBC_SIGNAL, LIBC_BSD_SIGNAL, LIBC_SSIGNAL, LIBC_SYSV_SIGNAL, LIBC_SYSV_SIGNAL_INTERNAL, LIBC_SIGSET
 };
 __sighandler_t libc_signal_call(enum libc_signal_call which, int sig, __sighandler_t handler);
+/* posix_spawn_file_actions_addchdir_np (glibc 2.29); -1 if there is none. */
+int libc_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *dir);
 void *libc_dlopen(const char *file, int mode);
 void *libc_dlsym(void *handle, const char *name);
 char *libc_dlerror(void);

@@ -139,6 +139,8 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 	/* A descendant of a tree (--follow) is quiet about the trace: the
 	 * tree's root says what it could not do, once. */
 	bool descendant = follows && root_pid != 0 && root_pid != pid;
+	if (s.trace != NULL && *s.trace != '\0' && *s.trace != '/')
+		s.trace = environment_absolute_trace(s.trace);
 	if (s.trace != NULL && trace_start(s.trace, s.format, s.trace_fd, descendant)) {
 		trace_name_entries(entries_command);
 		trace_register_waiting(&shim_registry, registry_observe(&shim_registry, trace_register));
@@ -154,7 +156,8 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 	if (s.handlers != NULL) {
 		report_name_entries(entries_command);
 		runner_on_failure(entries_end_abandoned);
-		entries_register(s.handlers, &entry_hooks);
+		const char *run_dir = s.run_dir != NULL ? s.run_dir : environment_note_run_dir();
+		entries_register(s.handlers, run_dir, &entry_hooks);
 		interpose_watch_quick_exit();
 	}
 }

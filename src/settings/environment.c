@@ -2,10 +2,12 @@
 #define _GNU_SOURCE
 #include "environment.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "copy.h"
 
@@ -86,6 +88,31 @@ void environment_set_root_pid(const struct shim_variables *found, long pid)
 	grown[count] = entry;
 	grown[count + 1] = NULL;
 	environ = grown; /* setenv and unsetenv manage an environ they did not allocate */
+}
+
+const char *environment_absolute_trace(const char *path)
+{
+	static char whole[PATH_MAX];
+	if (getcwd(whole, sizeof whole) == NULL)
+		return path;
+	size_t len = strlen(whole);
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (len + 1 + strlen(path) >= sizeof whole)
+		return path;
+	whole[len] = '/';
+	copy_bytes(whole + len + 1, path, strlen(path) + 1);
+	setenv(PREFIX "TRACE", whole, 1);
+	return whole;
+}
+
+const char *environment_note_run_dir(void)
+{
+	static char here[PATH_MAX];
+	if (getcwd(here, sizeof here) == NULL)
+		return NULL;
+	setenv(PREFIX "RUN_DIR", here, 1);
+	return here;
 }
 
 void environment_share_trace(int fd)

@@ -31,6 +31,17 @@ const char *environment_setting(const struct shim_variables *found, const char *
  * allocates should not pay for malloc's start-up because of us. */
 void environment_set_root_pid(const struct shim_variables *found, long pid);
 
+/* A relative ATEXIT_SHIM_TRACE given by hand, made absolute from the root's
+ * start-up directory and set so for the rest of the tree, which may run
+ * elsewhere (an exec after cd, make -C).  Returns the value to use: the
+ * absolute one, or path as it was if it cannot be made so. */
+const char *environment_absolute_trace(const char *path);
+
+/* The first root with cmd: entries: its start-up directory, where they run,
+ * set as ATEXIT_SHIM_RUN_DIR for its later images (an exec after cd) and
+ * its descendants.  NULL if the directory has no name. */
+const char *environment_note_run_dir(void);
+
 /* In the root of a tree: ATEXIT_SHIM_TRACE_FD=fd for its descendants
  * (nothing if fd is -1). */
 void environment_share_trace(int fd);

@@ -25,6 +25,7 @@ struct settings {
 	uint64_t timeout_ns;       /* ATEXIT_SHIM_TIMEOUT; 0: none */
 	long root_pid;             /* ATEXIT_SHIM_ROOT_PID; 0: unset */
 	int trace_fd;              /* ATEXIT_SHIM_TRACE_FD: the tree's trace, inherited; -1: none */
+	const char *run_dir;       /* ATEXIT_SHIM_RUN_DIR: where cmd: commands run; NULL: unset */
 };
 
 /* The value of a variable, or NULL when it is unset. */
