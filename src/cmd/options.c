@@ -46,22 +46,20 @@ static void check(bool ok, const char *option, const char *problem)
 
 /* A relative path made absolute from this directory, the one the user
  * meant: the program and its descendants may run elsewhere (make -C sub,
- * cd /).  Kept for the life of the command. */
-static const char *absolute(const char *path)
+ * cd /).  Into out, of size bytes. */
+static void absolute(char *out, size_t size, const char *path)
 {
-	if (path[0] == '/')
-		return path;
+	if (path[0] == '/') {
+		snprintf(out, size, "%s", path);
+		return;
+	}
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
 	char here[PATH_MAX];
 	if (getcwd(here, sizeof here) == NULL)
 		cmd_fail(2, "'%s': the current directory has no name to make it absolute: %s", path, strerror(errno));
-	size_t size = strlen(here) + strlen(path) + 2;
-	char *whole = malloc(size);
-	if (whole == NULL)
-		cmd_fail(2, "out of memory");
-	snprintf(whole, size, "%s/%s", here, path);
-	return whole;
+	if ((size_t)snprintf(out, size, "%s/%s", here, path) >= size)
+		cmd_fail(2, "'%s': too long once made absolute", path);
 }
 
 static void add_function(struct options *o, const char *value)
@@ -76,15 +74,14 @@ static void add_function(struct options *o, const char *value)
 		cmd_check_function(value, &e);
 	/* a library named by a path (not a bare name, which the loader searches) */
 	if (e.library != NULL && memchr(e.library, '/', e.library_len) != NULL && e.library[0] != '/') {
-		char library[PATH_MAX];
+		char library[PATH_MAX], whole[PATH_MAX];
 		snprintf(library, sizeof library, "%.*s", (int)e.library_len, e.library);
-		const char *whole = absolute(library);
-		size_t size = strlen(whole) + e.text_len + 2;
-		char *named = malloc(size);
-		if (named == NULL)
-			cmd_fail(2, "out of memory");
-		snprintf(named, size, "%s:%.*s", whole, (int)e.text_len, e.text);
-		value = named; /* kept, as the absolute path */
+		absolute(whole, sizeof whole, library);
+		char symbol[1024];
+		snprintf(symbol, sizeof symbol, "%.*s", (int)e.text_len, e.text);
+		cmd_text_append(&o->handlers, "\n", "fn:", whole);
+		cmd_text_append(&o->handlers, "", ":", symbol);
+		return;
 	}
 	cmd_text_append(&o->handlers, "\n", "fn:", value);
 }
@@ -144,8 +141,10 @@ enum cmd_mode cmd_options_parse(int argc, char **argv, struct options *o)
 			/* as the variable it sets: an explicit option that meant "off" would surprise */
 			if (settings_parse_trace(o->trace) == NULL)
 				cmd_fail(2, "--trace='%s': expected a file name (empty and 0 mean no trace; write ./0 for a file named 0)", o->trace);
-			if (*settings_parse_trace(o->trace) != '\0')
-				o->trace = absolute(o->trace);
+			if (*settings_parse_trace(o->trace) != '\0') {
+				absolute(o->trace_path, sizeof o->trace_path, o->trace);
+				o->trace = o->trace_path;
+			}
 			break;
 		case OPT_JSON:
 			o->json = true;

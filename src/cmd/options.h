@@ -14,6 +14,7 @@ extern const char cmd_usage[];
 struct options {
 	struct text handlers, skip; /* --run and --fn (one a line); --skip */
 	const char *trace, *signals, *timeout;
+	char trace_path[4096]; /* --trace's FILE made absolute, which trace points to */
 	const char *report, *format; /* --report=FILE, --format=FORMAT */
 	bool json, follow, print_env;
 	int after_bare_trace; /* argv index after a --trace without =FILE; 0: none */
