@@ -287,3 +287,17 @@ print(events[-1].get("status"))' "$trace"
 	[ ! -e sub/t.jsonl ]
 	[ "$(grep -c ' init ' t.jsonl)" -eq 2 ]
 }
+
+@test "a process that will die by a signal gives its command the status its parent will see, and the signal: ATEXIT_SHIM_SIGNAL" {
+	local show='echo "status $ATEXIT_SHIM_STATUS signal ${ATEXIT_SHIM_SIGNAL:-none}"'
+	# a handler's crash, re-raised once the handlers are done: the shell sees 139
+	run shim --run="$show" -- "$FIXTURES/exitprobe" on_exit=a/crash:segv exit=0
+	[ "$status" -eq 139 ]
+	[ "${lines[-1]}" = "status 139 signal 11" ]
+	run shim --signals=TERM --run="$show" -- "$FIXTURES/exitprobe" raise=15 exit=0
+	[ "$status" -eq 143 ]
+	[ "$output" = "status 143 signal 15" ]
+	run shim --run="$show" -- "$FIXTURES/exitprobe" exit=3
+	[ "$status" -eq 3 ]
+	[ "$output" = "status 3 signal none" ]
+}

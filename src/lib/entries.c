@@ -241,17 +241,19 @@ static int spawn_and_wait(const char *text, char **env)
 static void run_command(void *arg, int status)
 {
 	const struct command *c = arg;
-	char status_var[40], pid_var[40], error_var[320] = "ATEXIT_SHIM_ERROR=";
-	snprintf(status_var, sizeof status_var, "ATEXIT_SHIM_STATUS=%d", status);
+	char status_var[40], pid_var[40], signal_var[40], error_var[320] = "ATEXIT_SHIM_ERROR=";
+	int sig = hooks->ending_signal(); /* what the process will die of */
+	snprintf(status_var, sizeof status_var, "ATEXIT_SHIM_STATUS=%d", sig != 0 ? 128 + sig : status);
 	snprintf(pid_var, sizeof pid_var, "ATEXIT_SHIM_PID=%ld", (long)getpid());
+	snprintf(signal_var, sizeof signal_var, "ATEXIT_SHIM_SIGNAL=%d", sig);
 	hooks->describe_failure(error_var + strlen(error_var), sizeof error_var - strlen(error_var));
-	const char *extra[] = { status_var, pid_var, error_var };
+	const char *extra[] = { status_var, pid_var, error_var, signal_var };
 
 	/* What the program printed comes before what the command prints. */
 	if (flush_before_commands)
 		fflush(NULL);
 	size_t bytes;
-	char **env = environment_for_command(extra, 3, &bytes);
+	char **env = environment_for_command(extra, sig != 0 ? 4 : 3, &bytes);
 	int saved_errno = errno;
 	int wstatus = env != NULL ? spawn_and_wait(c->text, env) : -1;
 	if (env != NULL)
@@ -276,11 +278,11 @@ static void run_command(void *arg, int status)
 		hooks->fail(WEXITSTATUS(wstatus));
 		return;
 	}
-	int sig = WTERMSIG(wstatus);
-	snprintf(how, sizeof how, "was killed by SIG%s (%s)", signal_name(sig) ? signal_name(sig) : "?",
-	         signal_description(sig));
+	int killer = WTERMSIG(wstatus);
+	snprintf(how, sizeof how, "was killed by SIG%s (%s)", signal_name(killer) ? signal_name(killer) : "?",
+	         signal_description(killer));
 	say("exit command", c, how);
-	hooks->fail(128 + sig);
+	hooks->fail(128 + killer);
 }
 
 /* An entry that could not be kept (no memory at start-up) still has its

@@ -14,6 +14,10 @@ struct env_hooks {
 	struct registry *registry; /* where the entries go */
 	/* The last failure so far, in one line ("" if none): ATEXIT_SHIM_ERROR. */
 	void (*describe_failure)(char *buf, size_t size);
+	/* The signal the process will die of, so far, or 0: the command's
+	 * ATEXIT_SHIM_SIGNAL, and its ATEXIT_SHIM_STATUS then 128 + it, what
+	 * the parent (a shell) will see. */
+	int (*ending_signal)(void);
 	/* How a failing entry fails: the process's exit(), which the runner
 	 * catches as that handler's failure. */
 	void (*fail)(int status);

@@ -122,6 +122,13 @@ void runner_describe_failure(char *buf, size_t size)
 	snprintf(buf, size, "%s", f->kind == FAILURE_NONE ? "" : f->what);
 }
 
+int runner_ending_signal(void)
+{
+	int sig = atomic_load(&exiting.by_signal);
+	const struct failure *f = current_run != NULL ? current_run->failure : &exiting.failure;
+	return sig != 0 ? sig : f->kind == FAILURE_SIGNAL ? f->value : 0;
+}
+
 /* A thread's identity: the address of its own copy of current_run.  Unlike
  * pthread_self() it costs no call (and no symbol binding at start-up), and
  * like it, it is kept by the child of a fork. */

@@ -67,6 +67,9 @@ int runner_run_now(void);
 /* The last failure so far, described in one line ("" if none): that of
  * the pass under way in this thread, else that of the exit. */
 void runner_describe_failure(char *buf, size_t size);
+/* The signal the process will die of when the exit is over, so far (its
+ * ATEXIT_SHIM_SIGNALS signal, or a handler's crash re-raised), or 0. */
+int runner_ending_signal(void);
 
 /* ATEXIT_SHIM_SKIP: comma-separated globs over handler symbols; matching
  * handlers are removed unrun. */

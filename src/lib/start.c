@@ -34,6 +34,7 @@ static bool follow; /* ATEXIT_SHIM_FOLLOW=1 */
 static const struct env_hooks entry_hooks = {
 	.registry = &shim_registry,
 	.describe_failure = runner_describe_failure,
+	.ending_signal = runner_ending_signal,
 	.fail = exit,
 };
 
