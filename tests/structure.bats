@@ -81,9 +81,10 @@ for folder, _, files in sorted(os.walk(src)):
             continue
         path = os.path.join(folder, name)
         for included in re.findall(r'^#include "([^"]+)"', open(path).read(), re.M):
-            for base in (folder, src, os.path.join(top, "include")):
+            for base in (folder, src, os.path.join(os.environ["BUILDDIR"], "src"), os.path.join(top, "include")):
                 if os.path.exists(os.path.join(base, included)):
-                    found = os.path.relpath(os.path.join(base, included), top)
+                    found = os.path.join("src", included) if base == os.path.join(os.environ["BUILDDIR"], "src") \
+                        else os.path.relpath(os.path.join(base, included), top)
                     break
             else:
                 found = "missing:" + included

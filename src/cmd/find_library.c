@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/install_dirs.h"
+
 #define LIBRARY_NAME "libatexit-shim.so"
 
 static bool readable(const char *path)
