@@ -165,15 +165,10 @@ CASES
 @test "a statically linked command: one line of warning, and it still runs" {
 	run shim --run='echo never' -- "$FIXTURES/static_hello"
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' "atexit-shim: warning: $FIXTURES/static_hello is statically linked: the shim cannot be loaded into it" 'static hello')" ]
-}
-
-@test "a setuid command: one line of warning" {
-	[ "$(id -u)" -eq 0 ] || skip "making a setuid program needs root"
-	cp "$FIXTURES/exitprobe" "$BATS_TEST_TMPDIR/suid"
-	chmod 4755 "$BATS_TEST_TMPDIR/suid"
-	run shim -- "$BATS_TEST_TMPDIR/suid" exit=0
-	[ "$output" = "atexit-shim: warning: $BATS_TEST_TMPDIR/suid is set-user-id or set-group-id: the shim is not loaded into it" ]
+	[ "$output" = "$(printf '%s\n' "atexit-shim: warning: $FIXTURES/static_hello is statically linked: the shim cannot be loaded into it; its exit checks will not run (atexit-shim --supervise runs them after it)" 'static hello')" ]
+	# with nothing asked of its exit, nothing is said of it
+	run shim --trace="$BATS_TEST_TMPDIR/t" -- "$FIXTURES/static_hello"
+	[ "${lines[0]}" = "atexit-shim: warning: $FIXTURES/static_hello is statically linked: the shim cannot be loaded into it" ]
 }
 
 @test "make install DESTDIR: the installed wrapper finds the installed library and works" {
@@ -347,4 +342,50 @@ CASES
 	run shim --timeout="1$(printf '%0400d' 0)" -- true
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"': expected seconds, at most 1000000000" ]]
+}
+
+@test "--supervise: the checks run once whatever the program does: by the shim, or after a program whose image left it, with its status" {
+	local show='echo "check: status $ATEXIT_SHIM_STATUS"'
+	# the shim ran them: not again
+	run shim --supervise --run="$show" -- sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	[ "$output" = "check: status 3" ]
+	# env -i drops the shim: the command runs them after, and a failing one sets the status
+	run shim --supervise --run="$show; exit 1" -- env -i /bin/sh -c 'exit 4'
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(printf '%s\n' \
+		'atexit-shim: env ended without running its exit checks (the shim was not in its last image): running them here' \
+		'check: status 4' 'atexit-shim: exit command (echo "check: status $ATEXIT_SHIM_STATUS"; exit 1) failed with status 1')" ]
+	# a statically linked program: said before it runs, run after
+	run shim --supervise --run="$show" -- "$FIXTURES/static_hello"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "atexit-shim: warning: $FIXTURES/static_hello is statically linked: the shim cannot be loaded into it; its exit checks run after it, here" ]
+	[ "${lines[-1]}" = "check: status 0" ]
+	# an fn: entry is the program's: it cannot run after it, and the status says so
+	run shim --supervise --fn=exitprobe_fn -- env -i /bin/true
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"atexit-shim: fn:exitprobe_fn could not run: a function of the program, which has ended" ]]
+}
+
+@test "--supervise: every signal the command gets is the program's, and the command ends as the program did" {
+	# the program signals its parent, the supervisor, at once: passed on, not lost
+	run shim --supervise --run='echo "check: status $ATEXIT_SHIM_STATUS signal $ATEXIT_SHIM_SIGNAL"' -- \
+		sh -c 'kill -TERM $PPID; exec sleep 60'
+	[ "$status" -eq 143 ]
+	[ "${lines[-1]}" = "check: status 143 signal 15" ]
+	run ending_under_shim "$WRAPPER" --supervise -- sh -c 'kill -USR1 $PPID; exec sleep 60'
+	[ "$output" = "signal 10" ]
+}
+
+@test "without --supervise a program out of reach is named, and what becomes of its checks; a set-user-id program the loader runs as is is not" {
+	[ "$(id -u)" -eq 0 ] || skip "set-user-id files of other users need root"
+	local dir=$BATS_TEST_TMPDIR
+	cp /bin/true "$dir/other" && chown 65534 "$dir/other" && chmod 4755 "$dir/other"
+	cp /bin/true "$dir/mine" && chmod 4755 "$dir/mine"
+	run shim --run=true -- "$dir/other"
+	[ "$output" = "atexit-shim: warning: $dir/other is set-user-id: the loader ignores LD_PRELOAD there, the shim is not loaded into it; its exit checks will not run (atexit-shim --supervise runs them after it)" ] ||
+		findmnt -n -o OPTIONS --target "$dir" | grep -qw nosuid
+	# set-user-id to the user running it: no secure mode, the shim is loaded and the check runs
+	run shim --run='echo ran' -- "$dir/mine"
+	[ "$output" = ran ]
 }

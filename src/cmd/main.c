@@ -29,6 +29,7 @@
 #include "message.h"
 #include "options.h"
 #include "reach.h"
+#include "supervise.h"
 
 /* The options that do one thing instead of running a command: the exit
  * status. */
@@ -110,6 +111,16 @@ static void exec_as_script(const char *path, char *const command_argv[])
 	errno = saved; /* the caller reports why /bin/sh could not run */
 }
 
+/* The program, in place of this process. */
+static _Noreturn void exec_command(const char *path, char **argv)
+{
+	execv(path, argv);
+	if (errno == ENOEXEC)
+		exec_as_script(path, argv);
+	int saved = errno;
+	cmd_fail(saved == ENOENT ? 127 : 126, "%s: %s", argv[0], strerror(saved));
+}
+
 /* The library, preloaded into this process by settings a shell exported
  * (eval "$(atexit-shim --print-env ...)"), looks this up and acts on none of
  * them here: the command's output is its own. */
@@ -137,10 +148,8 @@ int main(int argc, char **argv)
 
 	const char *command = argv[o.command];
 	const char *path = find_command(command, o.after_bare_trace == o.command);
-	cmd_warn_if_out_of_reach(path, command);
-	execv(path, argv + o.command);
-	if (errno == ENOEXEC)
-		exec_as_script(path, argv + o.command);
-	int saved = errno;
-	cmd_fail(saved == ENOENT ? 127 : 126, "%s: %s", command, strerror(saved));
+	cmd_warn_if_out_of_reach(path, command, o.supervise);
+	if (o.supervise)
+		cmd_supervise(path, argv + o.command, exec_command);
+	exec_command(path, argv + o.command);
 }

@@ -91,7 +91,7 @@ enum cmd_mode cmd_options_parse(int argc, char **argv, struct options *o)
 	enum {
 		OPT_RUN = 256, OPT_FN, OPT_SKIP, OPT_TRACE, OPT_JSON, OPT_SIGNALS, OPT_TIMEOUT,
 		OPT_FOLLOW, OPT_PRINT_ENV, OPT_LIB, OPT_HELP, OPT_VERSION, OPT_REPORT,
-		OPT_FORMAT, OPT_SYMBOLIZE,
+		OPT_FORMAT, OPT_SYMBOLIZE, OPT_SUPERVISE,
 	};
 	static const struct option longs[] = {
 		{ "run", required_argument, NULL, OPT_RUN },
@@ -102,6 +102,7 @@ enum cmd_mode cmd_options_parse(int argc, char **argv, struct options *o)
 		{ "signals", required_argument, NULL, OPT_SIGNALS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "supervise", no_argument, NULL, OPT_SUPERVISE },
 		{ "print-env", no_argument, NULL, OPT_PRINT_ENV },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
@@ -163,6 +164,9 @@ enum cmd_mode cmd_options_parse(int argc, char **argv, struct options *o)
 		}
 		case OPT_FOLLOW:
 			o->follow = true;
+			break;
+		case OPT_SUPERVISE:
+			o->supervise = true;
 			break;
 		case OPT_PRINT_ENV:
 			o->print_env = true;

@@ -16,7 +16,7 @@ struct options {
 	const char *trace, *signals, *timeout;
 	char trace_path[4096]; /* --trace's FILE made absolute, which trace points to */
 	const char *report, *format; /* --report=FILE, --format=FORMAT */
-	bool json, follow, print_env;
+	bool json, follow, print_env, supervise;
 	int after_bare_trace; /* argv index after a --trace without =FILE; 0: none */
 	int command;          /* argv index of the command; argc: none given */
 };

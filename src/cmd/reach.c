@@ -6,7 +6,10 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "message.h"
@@ -41,15 +44,39 @@ static bool elf_is_static(int fd)
 	return ident[EI_CLASS] == ELFCLASS64 ? elf_is_static_Elf64_Ehdr(fd) : elf_is_static_Elf32_Ehdr(fd);
 }
 
-void cmd_warn_if_out_of_reach(const char *path, const char *command)
+/* Whether the loader will run path in secure mode (AT_SECURE), where it
+ * ignores LD_PRELOAD, as the kernel decides it for this user: set-user-id
+ * to another user, set-group-id to another group, or file capabilities
+ * for one who is not root; none of it on a nosuid file system. */
+static const char *secure_because(const char *path, const struct stat *st)
 {
+	struct statvfs fs;
+	if (statvfs(path, &fs) == 0 && (fs.f_flag & ST_NOSUID))
+		return NULL;
+	if ((st->st_mode & S_ISUID) && st->st_uid != getuid())
+		return "set-user-id";
+	if ((st->st_mode & S_ISGID) && st->st_gid != getgid())
+		return "set-group-id";
+	if (getuid() != 0 && getxattr(path, "security.capability", NULL, 0) > 0)
+		return "given file capabilities";
+	return NULL;
+}
+
+void cmd_warn_if_out_of_reach(const char *path, const char *command, bool supervised)
+{
+	const char *entries = getenv("ATEXIT_SHIM_HANDLERS");
+	const char *then = entries == NULL || *entries == '\0' ? ""
+	                   : supervised ? "; its exit checks run after it, here"
+	                                : "; its exit checks will not run (atexit-shim --supervise runs them after it)";
 	struct stat st;
-	if (stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
-		cmd_warn("warning: %s is set-user-id or set-group-id: the shim is not loaded into it", command);
+	const char *why = stat(path, &st) == 0 ? secure_because(path, &st) : NULL;
+	if (why != NULL)
+		cmd_warn("warning: %s is %s: the loader ignores LD_PRELOAD there, the shim is not loaded into it%s", command,
+		         why, then);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	if (elf_is_static(fd))
-		cmd_warn("warning: %s is statically linked: the shim cannot be loaded into it", command);
+		cmd_warn("warning: %s is statically linked: the shim cannot be loaded into it%s", command, then);
 	close(fd);
 }

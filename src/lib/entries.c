@@ -418,6 +418,19 @@ static bool from_environment(const struct handler *h, const void *ctx)
 	return h->flavour == FLAVOUR_ENV;
 }
 
+static long supervisor; /* ATEXIT_SHIM_SUPERVISOR */
+
+void entries_set_supervisor(long pid)
+{
+	supervisor = pid;
+}
+
+void entries_tell_supervisor(void)
+{
+	if (hooks != NULL && supervisor != 0 && entries_owned_here() && (long)getppid() == supervisor)
+		kill((pid_t)supervisor, SUPERVISED_SIGNAL);
+}
+
 bool entries_owned_here(void)
 {
 	return owner_pid != 0 && owner_pid == (long)getpid();

@@ -30,6 +30,12 @@ struct env_hooks {
  * NULL for where the process is then. */
 void entries_register(const char *entries, const char *run_dir, const struct env_hooks *hooks);
 
+/* ATEXIT_SHIM_SUPERVISOR: the pid of an atexit-shim --supervise that is
+ * the root's parent, which entries_tell_supervisor tells that the entries
+ * have run (so that it does not run them again). */
+void entries_set_supervisor(long pid);
+void entries_tell_supervisor(void);
+
 /* A command abandoned by the time limit (the runner's after-failure hook):
  * it and everything it started, its process group, get SIGTERM, then
  * SIGKILL after a grace of a second, and it is reaped.  Nothing if no

@@ -72,6 +72,19 @@ void runner_on_failure(void (*hook)(void))
 	after_failure = hook;
 }
 
+static void (*after_entries)(void); /* runner_on_entries_done */
+
+void runner_on_entries_done(void (*hook)(void))
+{
+	after_entries = hook;
+}
+
+static void entries_done(void)
+{
+	if (after_entries != NULL)
+		after_entries();
+}
+
 /* Where a failed handler's pass goes on: its timer stopped, and what it
  * left running ended. */
 static void resume(struct run *run)
@@ -439,6 +452,7 @@ void runner_finish_exit(int status)
 	 * end by it, the process ends by it, whatever a handler did meanwhile
 	 * (its failure was reported); a parent waiting with a time limit sees
 	 * its own signal. */
+	entries_done();
 	int sig = atomic_load(&exiting.by_signal);
 	if (sig != 0)
 		die_by(sig, true);
@@ -571,6 +585,7 @@ void runner_exit_now(int status, bool run_environment, const char *how)
 		struct failure failure = { .kind = FAILURE_NONE };
 		struct run run;
 		take_pass(&run, from_environment, NULL, true, &status, &failure);
+		entries_done();
 		if (failure.kind == FAILURE_EXIT)
 			status = failure.value;
 		else if (failure.kind == FAILURE_SIGNAL)

@@ -88,6 +88,9 @@ bool runner_exit_by_signal(int sig);
  * time ran out): hook ends it, called after every failure, before the
  * next handler runs. */
 void runner_on_failure(void (*hook)(void));
+/* Called when the exit has run the environment's entries (the end of the
+ * exit sequence, or of a _exit's), before the process ends. */
+void runner_on_entries_done(void (*hook)(void));
 
 /* Outside the shim's scope: no crash catching, exactly as natively. */
 void runner_behave_natively(void);

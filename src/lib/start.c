@@ -157,6 +157,8 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 	if (s.handlers != NULL) {
 		report_name_entries(entries_command);
 		runner_on_failure(entries_end_abandoned);
+		runner_on_entries_done(entries_tell_supervisor);
+		entries_set_supervisor(s.supervisor);
 		const char *run_dir = s.run_dir != NULL ? s.run_dir : environment_note_run_dir();
 		entries_register(s.handlers, run_dir, &entry_hooks);
 		interpose_watch_quick_exit();

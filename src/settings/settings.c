@@ -15,7 +15,7 @@ const char *const settings_variables[] = {
 	"ATEXIT_SHIM_HANDLERS", "ATEXIT_SHIM_TRACE", "ATEXIT_SHIM_TRACE_FORMAT",
 	"ATEXIT_SHIM_SIGNALS",  "ATEXIT_SHIM_TIMEOUT", "ATEXIT_SHIM_SKIP",
 	"ATEXIT_SHIM_FOLLOW",   "ATEXIT_SHIM_ROOT_PID", "ATEXIT_SHIM_SYMBOLIZER", "ATEXIT_SHIM_TRACE_FD",
-	"ATEXIT_SHIM_RUN_DIR",  NULL,
+	"ATEXIT_SHIM_RUN_DIR",  "ATEXIT_SHIM_SUPERVISOR", NULL,
 };
 
 void settings_quote(char *out, size_t size, const char *value, size_t len)
@@ -318,6 +318,8 @@ int settings_read(struct settings *s, settings_lookup *lookup, settings_complain
 		complain(&r, "ATEXIT_SHIM_TIMEOUT", problem);
 	if ((v = get(&r, "ATEXIT_SHIM_ROOT_PID")) != NULL && !parse_pid(v, &s->root_pid, problem, sizeof problem))
 		complain(&r, "ATEXIT_SHIM_ROOT_PID", problem);
+	if ((v = get(&r, "ATEXIT_SHIM_SUPERVISOR")) != NULL && !parse_pid(v, &s->supervisor, problem, sizeof problem))
+		complain(&r, "ATEXIT_SHIM_SUPERVISOR", problem);
 	if ((v = get(&r, "ATEXIT_SHIM_RUN_DIR")) != NULL) {
 		if (v[0] == '/') {
 			s->run_dir = v;

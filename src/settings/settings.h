@@ -9,6 +9,7 @@
 #ifndef ATEXIT_SHIM_SETTINGS_SETTINGS_H
 #define ATEXIT_SHIM_SETTINGS_SETTINGS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +27,12 @@ struct settings {
 	long root_pid;             /* ATEXIT_SHIM_ROOT_PID; 0: unset */
 	int trace_fd;              /* ATEXIT_SHIM_TRACE_FD: the tree's trace, inherited; -1: none */
 	const char *run_dir;       /* ATEXIT_SHIM_RUN_DIR: where cmd: commands run; NULL: unset */
+	long supervisor;           /* ATEXIT_SHIM_SUPERVISOR: atexit-shim --supervise's pid; 0: none */
 };
+
+/* What the root's library sends its supervisor (ATEXIT_SHIM_SUPERVISOR, the
+ * atexit-shim --supervise that is its parent) once its entries have run. */
+#define SUPERVISED_SIGNAL (SIGRTMIN + 1)
 
 /* The value of a variable, or NULL when it is unset. */
 typedef const char *settings_lookup(const char *name, void *ctx);
@@ -43,11 +49,11 @@ int settings_read(struct settings *s, settings_lookup *lookup, settings_complain
 /* One entry of ATEXIT_SHIM_HANDLERS. */
 struct handler_entry {
 	enum { ENTRY_CMD, ENTRY_FN } kind;
+	int line;             /* 1-based, for messages */
 	const char *text;     /* the command, or the symbol */
 	size_t text_len;
 	const char *library;  /* fn:LIBRARY:SYMBOL; NULL otherwise */
 	size_t library_len;
-	int line;             /* 1-based, for messages */
 };
 
 /* The next entry after *cursor (start: the variable's value), skipping blank
