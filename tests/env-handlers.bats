@@ -301,3 +301,19 @@ print(events[-1].get("status"))' "$trace"
 	[ "$status" -eq 3 ]
 	[ "$output" = "status 3 signal none" ]
 }
+
+@test "the root about to exec an image that will not run its checks says so, once, naming it and why; nothing when none were asked for" {
+	run shim --run='echo never' -- env -i /bin/sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	[ "$output" = "atexit-shim: /bin/sh will not run the exit checks asked for (its environment drops the shim from LD_PRELOAD): they do not run; atexit-shim --supervise runs them whatever the program does" ]
+	run shim --run='echo never' -- sh -c "exec '$FIXTURES/static_hello'"
+	[ "$output" = "$(printf '%s\n' "atexit-shim: $FIXTURES/static_hello will not run the exit checks asked for (statically linked): they do not run; atexit-shim --supervise runs them whatever the program does" 'static hello')" ]
+	# execl, execvp: the same; an image that keeps the shim: nothing said, the check runs
+	run shim --run='echo check' -- /usr/bin/python3 -c 'import os; os.execvp("true", ["true"])'
+	[ "$output" = check ]
+	run shim --trace="$BATS_TEST_TMPDIR/t" -- env -i /bin/true
+	[ -z "$output" ]
+	# supervised: the supervisor runs them, and says so itself
+	run shim --supervise --run='echo check' -- env -i /bin/true
+	[ "$output" = "$(printf '%s\n' 'atexit-shim: env ended without running its exit checks (the shim was not in its last image): running them here' check)" ]
+}

@@ -38,8 +38,8 @@ load helper
 	run sh -c "nm -D --defined-only '$SHIM_LIB' | awk '{print \$3}' | LC_ALL=C sort"
 	[ "$output" = "$(printf '%s\n' _Exit __cxa_atexit __cxa_finalize __libc_start_main __sigaction __sysv_signal _exit \
 		atexit_shim_clear atexit_shim_count atexit_shim_register atexit_shim_run \
-		atexit_shim_unregister atexit_shim_unregister_arg bsd_signal daemon exit on_exit quick_exit \
-		sigaction sigaltstack signal sigset ssignal sysv_signal)" ]
+		atexit_shim_unregister atexit_shim_unregister_arg bsd_signal daemon execl execle execlp execv execve \
+		execvp execvpe exit fexecve on_exit quick_exit sigaction sigaltstack signal sigset ssignal sysv_signal)" ]
 }
 
 @test "every interposed symbol is one the program finds in glibc too: atexit, a static stub of glibc's, is not found, as natively" {

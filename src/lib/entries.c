@@ -425,6 +425,16 @@ void entries_set_supervisor(long pid)
 	supervisor = pid;
 }
 
+bool entries_asked_here(void)
+{
+	return hooks != NULL && entries_owned_here();
+}
+
+bool entries_supervised(void)
+{
+	return supervisor != 0 && (long)getppid() == supervisor;
+}
+
 void entries_tell_supervisor(void)
 {
 	if (hooks != NULL && supervisor != 0 && entries_owned_here() && (long)getppid() == supervisor)

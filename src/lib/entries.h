@@ -35,6 +35,10 @@ void entries_register(const char *entries, const char *run_dir, const struct env
  * have run (so that it does not run them again). */
 void entries_set_supervisor(long pid);
 void entries_tell_supervisor(void);
+/* Whether this process has entries of its own to run at its end, and
+ * whether a supervisor will run them if its image does not. */
+bool entries_asked_here(void);
+bool entries_supervised(void);
 
 /* A command abandoned by the time limit (the runner's after-failure hook):
  * it and everything it started, its process group, get SIGTERM, then

@@ -3,6 +3,7 @@
 #include "libc.h"
 
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -172,6 +173,26 @@ int libc_clock_gettime(clockid_t clock, struct timespec *ts)
 	static void *cache;
 	int (*real)(clockid_t, struct timespec *) = (int (*)(clockid_t, struct timespec *))find(&cache, CLOCK_GETTIME_NAME);
 	return real(clock, ts);
+}
+
+int libc_exec_call(enum libc_exec_call which, const char *path, char *const argv[], char *const envp[])
+{
+	static const char *const names[] = {
+		[LIBC_EXECVE] = "execve", [LIBC_EXECV] = "execv", [LIBC_EXECVP] = "execvp",
+		[LIBC_EXECVPE] = "execvpe",
+	};
+	static void *cache[sizeof names / sizeof names[0]];
+	void *fn = find(&cache[which], names[which]);
+	if (which == LIBC_EXECV || which == LIBC_EXECVP)
+		return ((int (*)(const char *, char *const[]))fn)(path, argv);
+	return ((int (*)(const char *, char *const[], char *const[]))fn)(path, argv, envp);
+}
+
+int libc_fexecve(int fd, char *const argv[], char *const envp[])
+{
+	static void *cache;
+	int (*real)(int, char *const[], char *const[]) = (int (*)(int, char *const[], char *const[]))find(&cache, "fexecve");
+	return real(fd, argv, envp);
 }
 
 int libc_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *dir)

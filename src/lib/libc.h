@@ -56,6 +56,12 @@ enum libc_signal_call {
 	LIBC_SIGNAL, LIBC_BSD_SIGNAL, LIBC_SSIGNAL, LIBC_SYSV_SIGNAL, LIBC_SYSV_SIGNAL_INTERNAL, LIBC_SIGSET
 };
 __sighandler_t libc_signal_call(enum libc_signal_call which, int sig, __sighandler_t handler);
+/* The exec functions the shim exports (interpose_exec.c): glibc's own.
+ * which's call, with envp where it takes one. */
+enum libc_exec_call { LIBC_EXECVE, LIBC_EXECV, LIBC_EXECVP, LIBC_EXECVPE };
+int libc_exec_call(enum libc_exec_call which, const char *path, char *const argv[], char *const envp[]);
+int libc_fexecve(int fd, char *const argv[], char *const envp[]);
+
 /* posix_spawn_file_actions_addchdir_np (glibc 2.29); -1 if there is none. */
 int libc_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *dir);
 void *libc_dlopen(const char *file, int mode);
