@@ -93,3 +93,17 @@ PY
 	assert_transparent with_default_signals env ATEXIT_SHIM_SIGNALS=INT,TERM ruby -e 'Process.kill("INT", Process.pid); sleep 60'
 	grep -q "Interrupt" "$BATS_TEST_TMPDIR/native.err"
 }
+
+@test "SIGNALS: each signal of the set left to the program is traced, at start-up or when it installs its own action" {
+	local trace=$BATS_TEST_TMPDIR/trace
+	# USR1 ignored by whoever started the program; TERM handled by the program itself
+	run env ATEXIT_SHIM_TRACE="$trace" ATEXIT_SHIM_TRACE_FORMAT=json ATEXIT_SHIM_SIGNALS=TERM,USR1 \
+		sh -c 'trap "" USR1; exec env LD_PRELOAD="$1" "$0" own_signal=15 exit=0' "$FIXTURES/exitprobe" "$SHIM_LIB"
+	[ "$status" -eq 0 ]
+	run python3 -c '
+import json, sys
+for e in map(json.loads, open(sys.argv[1])):
+    if e["event"] == "signal":
+        print(e["signal"], e["left"])' "$trace"
+	[ "$output" = "$(printf '%s\n' "USR1 its action at start-up is the program's" 'TERM the program installed its own action')" ]
+}

@@ -12,7 +12,7 @@ import json, sys
 need = {"init": ["program"], "register": ["seq", "flavour", "library", "offset"],
         "unregister": ["removed"], "exit": ["status", "how"], "run": ["seq", "flavour"],
         "done": ["seq", "duration_us", "outcome"], "error": ["error"], "finalize": ["library"],
-        "final": [], "quick_exit": ["status"], "phase": ["phase"]}
+        "final": [], "quick_exit": ["status"], "phase": ["phase"], "signal": ["signal", "left"]}
 for number, line in enumerate(open(sys.argv[1]), 1):
     e = json.loads(line)
     for key in ["pid", "event", "t_us"] + need[e["event"]]:

@@ -9,6 +9,7 @@
 
 #include "runner.h"
 #include "signal_view.h"
+#include "trace.h"
 
 static void on_signal(int sig, siginfo_t *info, void *context)
 {
@@ -24,11 +25,23 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 	exit(128 + sig);
 }
 
+static uint64_t watched; /* the set asked for */
+
+/* A signal of the set the program handles itself: its own action stands,
+ * and the trace says so (the signal no longer runs the exit handlers). */
+static void taken(int sig)
+{
+	if (sig >= 1 && sig <= 64 && (watched & UINT64_C(1) << (sig - 1)) && trace_on())
+		trace_signal_left(sig, "the program installed its own action");
+}
+
 void signal_exit_install(uint64_t set)
 {
+	watched = set;
+	signal_view_on_taken(taken);
 	struct sigaction ours = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO }, before;
 	sigemptyset(&ours.sa_mask);
 	for (int sig = 1; sig <= 64; sig++)
-		if (set & UINT64_C(1) << (sig - 1))
-			(void)signal_view_hold(sig, &ours, &before); /* held for good, or the program's own */
+		if ((set & UINT64_C(1) << (sig - 1)) && !signal_view_hold(sig, &ours, &before) && trace_on())
+			trace_signal_left(sig, "its action at start-up is the program's");
 }

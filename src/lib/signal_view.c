@@ -17,6 +17,13 @@ static struct {
 	struct sigaction program;
 } view[NSIG];
 
+static void (*on_taken)(int sig); /* signal_view_on_taken */
+
+void signal_view_on_taken(void (*hook)(int sig))
+{
+	on_taken = hook;
+}
+
 static bool valid(int sig)
 {
 	return sig > 0 && sig < NSIG;
@@ -76,6 +83,8 @@ int signal_view_sigaction(int sig, const struct sigaction *act, struct sigaction
 		if (libc_sigaction(sig, act, NULL) != 0)
 			return -1;
 		atomic_store(&view[sig].holders, 0); /* the program's now, for good */
+		if (on_taken != NULL)
+			on_taken(sig);
 	}
 	if (old != NULL)
 		*old = shown;

@@ -27,6 +27,10 @@
 bool signal_view_hold(int sig, const struct sigaction *ours, struct sigaction *before);
 /* Puts *before back, unless the program has taken the signal meanwhile. */
 void signal_view_release(int sig, const struct sigaction *before);
+/* Called with sig when the program takes a signal the shim held (an action
+ * of its own replaces the shim's); one hook. */
+void signal_view_on_taken(void (*hook)(int sig));
+
 /* Whether sig is free for the shim to take: not held, and at the default. */
 bool signal_view_free(int sig);
 

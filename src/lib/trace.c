@@ -14,6 +14,7 @@
 #include "json_string.h"
 #include "libc.h"
 #include "line.h"
+#include "settings/signal_names.h"
 #include "trace_output.h"
 #include "vfork_child.h"
 
@@ -317,6 +318,23 @@ void trace_final(const char *how, int value)
 	struct line l;
 	begin(&l, "final");
 	field_number(&l, how, value); /* "status" or "signal" */
+	end(&l);
+}
+
+void trace_signal_left(int sig, const char *why)
+{
+	struct line l;
+	begin(&l, "signal");
+	const char *name = signal_name(sig);
+	char number[16];
+	if (name == NULL) {
+		struct line n = { 0 };
+		line_add_decimal(&n, sig);
+		line_copy(number, n.text, sizeof number);
+		name = number;
+	}
+	field_string(&l, "signal", name);
+	field_string(&l, "left", why);
 	end(&l);
 }
 

@@ -48,5 +48,7 @@ void trace_finalize(const void *dso);
 void trace_phase(const char *phase);
 void trace_final(const char *how, int value);
 void trace_quick_exit(int status);
+/* ATEXIT_SHIM_SIGNALS: sig is the program's (why: since when). */
+void trace_signal_left(int sig, const char *why);
 
 #endif
