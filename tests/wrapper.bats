@@ -392,3 +392,11 @@ CASES
 	run shim --run='echo ran' -- "$dir/mine"
 	[ "$output" = ran ]
 }
+
+@test "a program built with AddressSanitizer: its runtime goes first in LD_PRELOAD, so it runs, and its checks with it" {
+	readelf -d "$FIXTURES/registry_unit_sanitized" | grep -q 'NEEDED.*libasan' || skip "the sanitized fixture does not need libasan"
+	run sanitized "$WRAPPER" --run='echo check' -- "$FIXTURES/registry_unit_sanitized"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = check ]
+	[[ "$output" != *"ASan runtime does not come first"* ]]
+}

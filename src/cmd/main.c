@@ -29,6 +29,7 @@
 #include "message.h"
 #include "options.h"
 #include "reach.h"
+#include "sanitizer.h"
 #include "supervise.h"
 
 /* The options that do one thing instead of running a command: the exit
@@ -149,6 +150,9 @@ int main(int argc, char **argv)
 	const char *command = argv[o.command];
 	const char *path = find_command(command, o.after_bare_trace == o.command);
 	cmd_warn_if_out_of_reach(path, command, o.supervise);
+	char runtime[128];
+	if (sanitizer_runtime(path, runtime, sizeof runtime))
+		cmd_preload_first(runtime);
 	if (o.supervise)
 		cmd_supervise(path, argv + o.command, exec_command);
 	exec_command(path, argv + o.command);

@@ -58,6 +58,20 @@ static void set_preload(const char *library)
 	}
 }
 
+void cmd_preload_first(const char *library)
+{
+	const char *now = getenv("LD_PRELOAD");
+	if (now == NULL)
+		now = "";
+	size_t size = strlen(library) + strlen(now) + 2;
+	char *value = malloc(size);
+	if (value == NULL)
+		cmd_fail(1, "out of memory");
+	snprintf(value, size, "%s%s%s", library, *now != '\0' ? ":" : "", now);
+	setenv("LD_PRELOAD", value, 1);
+	free(value);
+}
+
 void cmd_environment_set(const struct options *o, const char *library)
 {
 	set_handlers(&o->handlers);

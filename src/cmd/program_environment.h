@@ -13,4 +13,8 @@ void cmd_environment_set(const struct options *o, const char *library);
 /* --print-env: the environment set, as "export NAME='value'" lines. */
 void cmd_environment_print(void);
 
+/* Puts library (a soname) before the shim in LD_PRELOAD: a sanitizer's
+ * runtime, which must come first (sanitizer.h). */
+void cmd_preload_first(const char *library);
+
 #endif
