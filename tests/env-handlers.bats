@@ -317,3 +317,12 @@ print(events[-1].get("status"))' "$trace"
 	run shim --supervise --run='echo check' -- env -i /bin/true
 	[ "$output" = "$(printf '%s\n' 'atexit-shim: env ended without running its exit checks (the shim was not in its last image): running them here' check)" ]
 }
+
+@test "the list forms of exec, execl, execlp and execle, run as glibc's, and execle's environment is the one looked at" {
+	run shim --run='echo check' -- "$FIXTURES/execl_forms" l
+	[ "$output" = "$(printf '%s\n' 'via execl' check)" ]
+	run shim --run='echo check' -- "$FIXTURES/execl_forms" p
+	[ "$output" = "$(printf '%s\n' 'via execlp' check)" ]
+	run shim --run='echo check' -- "$FIXTURES/execl_forms" e
+	[ "$output" = "$(printf '%s\n' "atexit-shim: /usr/bin/env will not run the exit checks asked for (its environment drops the shim from LD_PRELOAD): they do not run; atexit-shim --supervise runs them whatever the program does" X=1)" ]
+}

@@ -54,60 +54,51 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 	return libc_fexecve(fd, argv, envp);
 }
 
-/* The list forms: the arguments after arg, up to the NULL, counted. */
-static size_t count_after(va_list args)
-{
-	size_t count = 0;
-	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): the callers va_start it (clang 14 misreads them) */
-	while (va_arg(args, const char *) != NULL)
-		count++;
-	return count;
-}
+/* The list forms: the arguments after arg, up to the NULL, gathered into
+ * an argv on the stack (as glibc does), then the vector form called. */
+enum listed { LISTED, LISTED_SEARCHED, LISTED_WITH_ENV };
 
-/* ... and gathered into argv (count + 2 slots), NULL-terminated. */
-static void gather(char **argv, const char *arg, size_t count, va_list args)
+static int exec_listed(enum listed form, const char *path, const char *arg, va_list args)
 {
+	va_list counting;
+	va_copy(counting, args);
+	size_t count = 0;
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_copy'd above (clang 14 misreads it) */
+	while (va_arg(counting, const char *) != NULL)
+		count++;
+	va_end(counting);
+	char *argv[count + 2];
 	argv[0] = (char *)arg;
 	for (size_t i = 1; i <= count + 1; i++)
-		argv[i] = va_arg(args, char *); // NOLINT(clang-analyzer-valist.Uninitialized): as above
+		argv[i] = va_arg(args, char *); // NOLINT(clang-analyzer-valist.Uninitialized): the callers va_start it
+	if (form == LISTED_WITH_ENV)
+		return execve(path, argv, va_arg(args, char *const *));
+	return form == LISTED_SEARCHED ? execvp(path, argv) : execv(path, argv);
 }
 
 EXPORT int execl(const char *path, const char *arg, ...)
 {
 	va_list args;
 	va_start(args, arg);
-	size_t count = count_after(args);
+	int failed = exec_listed(LISTED, path, arg, args);
 	va_end(args);
-	char *argv[count + 2];
-	va_start(args, arg);
-	gather(argv, arg, count, args);
-	va_end(args);
-	return execv(path, argv);
+	return failed;
 }
 
 EXPORT int execlp(const char *file, const char *arg, ...)
 {
 	va_list args;
 	va_start(args, arg);
-	size_t count = count_after(args);
+	int failed = exec_listed(LISTED_SEARCHED, file, arg, args);
 	va_end(args);
-	char *argv[count + 2];
-	va_start(args, arg);
-	gather(argv, arg, count, args);
-	va_end(args);
-	return execvp(file, argv);
+	return failed;
 }
 
 EXPORT int execle(const char *path, const char *arg, ...)
 {
 	va_list args;
 	va_start(args, arg);
-	size_t count = count_after(args);
+	int failed = exec_listed(LISTED_WITH_ENV, path, arg, args);
 	va_end(args);
-	char *argv[count + 2];
-	va_start(args, arg);
-	gather(argv, arg, count, args);
-	char *const *envp = va_arg(args, char *const *);
-	va_end(args);
-	return execve(path, argv, envp);
+	return failed;
 }
