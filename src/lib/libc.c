@@ -177,7 +177,7 @@ int libc_clock_gettime(clockid_t clock, struct timespec *ts)
 
 int libc_exec_call(enum libc_exec_call which, const char *path, char *const argv[], char *const envp[])
 {
-	static const char *const names[] = {
+	static const char names[][8] = { /* arrays: no relocations (above) */
 		[LIBC_EXECVE] = "execve", [LIBC_EXECV] = "execv", [LIBC_EXECVP] = "execvp",
 		[LIBC_EXECVPE] = "execvpe",
 	};
@@ -228,7 +228,9 @@ int libc_sigaltstack(const stack_t *ss, stack_t *old)
 
 __sighandler_t libc_signal_call(enum libc_signal_call which, int sig, __sighandler_t handler)
 {
-	static const char *const names[] = {
+	/* arrays, not pointers: a table of pointers costs every process one
+	 * relocation each at start-up */
+	static const char names[][16] = {
 		[LIBC_SIGNAL] = "signal",
 		[LIBC_BSD_SIGNAL] = "bsd_signal",
 		[LIBC_SSIGNAL] = "ssignal",
@@ -238,6 +240,7 @@ __sighandler_t libc_signal_call(enum libc_signal_call which, int sig, __sighandl
 	};
 	static void *cache[sizeof names / sizeof names[0]];
 	__sighandler_t (*real)(int, __sighandler_t) = (__sighandler_t (*)(int, __sighandler_t))find(&cache[which], names[which]);
+
 	return real(sig, handler);
 }
 

@@ -19,6 +19,7 @@ enum where {
 	NAMED,  /* the first object with the file's base name */
 	AFTER,  /* the objects after this library: RTLD_NEXT */
 	BEFORE, /* the objects before it (a library dlopen'ed after libc) */
+	PROGRAM, /* the first object: the program itself */
 };
 
 struct walk {
@@ -159,6 +160,10 @@ static int visit(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
 	struct walk *w = data;
+	if (w->where == PROGRAM) {
+		look_in(info, w);
+		return 1;
+	}
 	if (w->where == NAMED) {
 		if (!named(info, w->file))
 			return 0;
@@ -189,6 +194,13 @@ static size_t walk(enum where where, const char *file, const char *const names[]
 size_t loaded_symbols_next(const char *const names[], void *found[], size_t count)
 {
 	return walk(AFTER, NULL, names, found, count);
+}
+
+void *loaded_symbol_in_program(const char *name)
+{
+	void *found = NULL;
+	walk(PROGRAM, NULL, &name, &found, 1);
+	return found;
 }
 
 void *loaded_symbol_in(const char *file, const char *name)

@@ -32,6 +32,10 @@
  * for them all.  Returns how many were found. */
 size_t loaded_symbols_next(const char *const names[], void *found[], size_t count);
 
+/* name in the program itself (the first loaded object, the executable):
+ * its dynamic symbol table only, one lookup, or NULL. */
+void *loaded_symbol_in_program(const char *name);
+
 /* name in the first loaded object whose file's base name is file (e.g.
  * "libgcc_s.so.1"), or NULL, also when no such object is loaded. */
 void *loaded_symbol_in(const char *file, const char *name);

@@ -8,7 +8,6 @@
  * root of its own.  A child forked by the root without exec keeps the
  * registry and settings but not the ATEXIT_SHIM_HANDLERS entries. */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "settings/environment.h"
 #include "interpose.h"
 #include "libc.h"
+#include "loaded_symbol.h"
 #include "registry.h"
 #include "line.h"
 #include "runner.h"
@@ -85,6 +85,23 @@ static bool is_one(const char *value)
 	return value != NULL && value[0] == '1' && value[1] == '\0';
 }
 
+/* The command, by its marker; looked for (some 900 instructions) only in
+ * a program called by the command's name. */
+static bool is_the_command(const char *argv0)
+{
+	if (argv0 == NULL)
+		return false;
+	const char *base = argv0;
+	for (const char *p = argv0; *p != '\0'; p++)
+		if (*p == '/')
+			base = p + 1;
+	static const char name[] = "atexit-shim";
+	for (size_t i = 0; i < sizeof name - 1; i++)
+		if (base[i] != name[i])
+			return false;
+	return loaded_symbol_in_program("atexit_shim_command") != NULL;
+}
+
 /* What pthread_atfork is: a static wrapper (libc_nonshared.a from glibc
  * 2.34, libpthread_nonshared.a before) around libc's own __register_atfork.
  * That is called directly, so that the library needs libc alone on every
@@ -116,7 +133,7 @@ __attribute__((constructor)) static void shim_start(int argc, char **argv)
 	/* The atexit-shim command itself, under settings a shell exported for the
 	 * commands it runs (eval "$(atexit-shim --print-env ...)"): it acts on
 	 * none of them, and hands them on untouched. */
-	if (libc_dlsym(RTLD_DEFAULT, "atexit_shim_command") != NULL) {
+	if (is_the_command(argc > 0 ? argv[0] : NULL)) {
 		runner_behave_natively();
 		return;
 	}
