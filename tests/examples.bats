@@ -6,7 +6,8 @@
 
 load helper
 
-setup()
+# (called by each test: bats 1.2.1's setup is tests/helper.bash's own)
+prepare()
 {
 	cd "$BATS_TEST_TMPDIR"
 	mkdir bin
@@ -42,6 +43,7 @@ man_examples()
 }
 
 @test "README: the bats example, as printed, passes on an app that cleans up and fails on one that does not" {
+	prepare
 	readme_block 'A bats test that asserts a program removed its lock file at exit:' >lock.bats
 	grep -q '@test' lock.bats
 	run bats lock.bats
@@ -51,6 +53,7 @@ man_examples()
 }
 
 @test "README and atexit-shim(1): the make example, as printed, records every process of a recursive make in one exits.log" {
+	prepare
 	readme_block 'A make or CI recipe that records how every process' | sed '/^\$ /,$d' >recipe.sh
 	grep -q 'make test' recipe.sh
 	run sh recipe.sh
@@ -68,6 +71,7 @@ man_examples()
 }
 
 @test "README: cleanup.c as printed compiles, and prints what README shows, natively and under the shim" {
+	prepare
 	readme_block '$ cat cleanup.c' | sed '/^\$ /,$d' >cleanup.c
 	grep -q '#include <stdlib.h>' cleanup.c
 	run sh -c "$(readme_block '$ cat cleanup.c' | sed -n 's/^\$ \(cc .*\)/\1/p')"
@@ -81,7 +85,7 @@ man_examples()
 	[ "$output" = "$(grep -v '^atexit-shim:\|^[./]' shown)" ]
 	[ "$(sed 's/0x[0-9a-f]*/ADDR/g; s|/[^ ]*/cleanup+|DIR/cleanup+|' err.txt | head -n 1)" = \
 		"$(sed 's/0x[0-9a-f]*/ADDR/g; s|/[^ ]*/cleanup+|DIR/cleanup+|' shown | head -n 1)" ]
-	grep -q '^\./cleanup(+0x[0-9a-f]*)\[0x[0-9a-f]*\]$' err.txt # a raw frame, as shown
+	grep -q '^\./cleanup(+0x[0-9a-f]*) \?\[0x[0-9a-f]*\]$' err.txt # a raw frame, as shown (glibc 2.41 puts a space)
 	# named through the wrapper: the line and the frame README quotes
 	run atexit-shim ./cleanup
 	printf '%s\n' "$output" | grep -q "^atexit-shim: exit handler save_state ($BATS_TEST_TMPDIR/cleanup.c:4) in $BATS_TEST_TMPDIR/cleanup+0x[0-9a-f]* (atexit, registration 2)"
@@ -90,6 +94,7 @@ man_examples()
 }
 
 @test "atexit-shim(1) and libatexit-shim(7): every example of their EXAMPLES sections runs as printed" {
+	prepare
 	local page
 	for page in atexit-shim.1 libatexit-shim.7; do
 		man_examples "$SRCDIR/doc/$page" >examples.sh

@@ -135,8 +135,9 @@ err() { cat "$BATS_TEST_TMPDIR/err"; }
 # about the signal a process died of.  A frame starts with a path, or ends
 # with its address: one in the kernel's vDSO (the signal trampoline on i386
 # and arm64) names it, linux-gate.so.1(...)[0x...], and under qemu-user,
-# whose trampoline is in no object, it is the bare [0x...].
-err_reports() { grep -Ev '^[./]|^([^ ]*\(.*\))?\[0x[0-9a-f]+\]$|^qemu: uncaught target signal ' "$BATS_TEST_TMPDIR/err" || true; }
+# whose trampoline is in no object, it is the bare [0x...] (glibc 2.41 puts a
+# space before the address).
+err_reports() { grep -Ev '^[./]|^([^ ]*\(.*\) ?)?\[0x[0-9a-f]+\]$|^qemu: uncaught target signal ' "$BATS_TEST_TMPDIR/err" || true; }
 
 : "${WRAPPER:?WRAPPER must name the built atexit-shim command (make check sets it)}"
 shim() { "$WRAPPER" "$@"; }
