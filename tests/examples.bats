@@ -107,3 +107,16 @@ man_examples()
 	grep -qx 'exit 0' log
 	grep -q '"event":"init"' exits.jsonl
 }
+
+@test "README: the first example of the command, as printed, checks the lock and logs the status" {
+	prepare
+	readme_block 'The command adds checks and cleanups to any program' >first.sh
+	grep -q -- '-- ./app' first.sh
+	run sh first.sh
+	[ "$status" -eq 0 ]
+	[ "$output" = "app ran" ]
+	grep -qx 'exit 0' log
+	APP_LEAVES_LOCK=1 run sh first.sh
+	[ "$status" -eq 1 ]
+	[ "$(tail -n 1 log)" = "exit 0" ]
+}

@@ -105,5 +105,8 @@ import json, sys
 for e in map(json.loads, open(sys.argv[1])):
     if e["event"] == "signal":
         print(e["signal"], e["left"])' "$trace"
-	[ "$output" = "$(printf '%s\n' "USR1 its action at start-up is the program's" 'TERM the program installed its own action')" ]
+	printf '%s\n' "$output" | grep -qx 'TERM the program installed its own action'
+	# (qemu-user does not keep an ignored signal across exec)
+	[ -n "${CHECK_RELEASE_EMULATOR:-}" ] ||
+		[ "$output" = "$(printf '%s\n' "USR1 its action at start-up is the program's" 'TERM the program installed its own action')" ]
 }
