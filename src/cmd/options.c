@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "settings/environment.h"
 #include "settings/settings.h"
 #include "checks.h"
 #include "message.h"
@@ -46,20 +47,14 @@ static void check(bool ok, const char *option, const char *problem)
 
 /* A relative path made absolute from this directory, the one the user
  * meant: the program and its descendants may run elsewhere (make -C sub,
- * cd /).  Into out, of size bytes. */
+ * cd /).  Into out, of size bytes; an absolute one is used as it is. */
 static void absolute(char *out, size_t size, const char *path)
 {
-	if (path[0] == '/') {
-		snprintf(out, size, "%s", path);
+	if (environment_absolute(out, size, path))
 		return;
-	}
-	while (path[0] == '.' && path[1] == '/')
-		path += 2;
-	char here[PATH_MAX];
-	if (getcwd(here, sizeof here) == NULL)
-		cmd_fail(2, "'%s': the current directory has no name to make it absolute: %s", path, strerror(errno));
-	if ((size_t)snprintf(out, size, "%s/%s", here, path) >= size)
+	if (errno == ENAMETOOLONG)
 		cmd_fail(2, "'%s': too long once made absolute", path);
+	cmd_fail(2, "'%s': the current directory has no name to make it absolute: %s", path, strerror(errno));
 }
 
 static void add_function(struct options *o, const char *value)
@@ -142,7 +137,7 @@ enum cmd_mode cmd_options_parse(int argc, char **argv, struct options *o)
 			/* as the variable it sets: an explicit option that meant "off" would surprise */
 			if (settings_parse_trace(o->trace) == NULL)
 				cmd_fail(2, "--trace='%s': expected a file name (empty and 0 mean no trace; write ./0 for a file named 0)", o->trace);
-			if (*settings_parse_trace(o->trace) != '\0') {
+			if (*settings_parse_trace(o->trace) != '\0' && o->trace[0] != '/') {
 				absolute(o->trace_path, sizeof o->trace_path, o->trace);
 				o->trace = o->trace_path;
 			}

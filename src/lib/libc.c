@@ -76,15 +76,25 @@ static void *next(enum forwarded which)
 	return fn;
 }
 
-/* One for a rarer path, in a walk of its own at its first use. */
-static void *find(void **cache, const char *name)
+/* One for a rarer path, in a walk of its own at its first use; NULL if
+ * the running glibc has none. */
+static void *find_if_any(void **cache, const char *name)
 {
 	void *fn = __atomic_load_n(cache, __ATOMIC_RELAXED);
 	if (fn == NULL) { /* fn == NULL: as loaded_symbols_next needs it */
 		if (loaded_symbols_next(&name, &fn, 1) == 0)
-			missing(name);
+			return NULL;
 		__atomic_store_n(cache, fn, __ATOMIC_RELAXED);
 	}
+	return fn;
+}
+
+/* The same for a function every glibc has. */
+static void *find(void **cache, const char *name)
+{
+	void *fn = find_if_any(cache, name);
+	if (fn == NULL)
+		missing(name);
 	return fn;
 }
 
@@ -198,14 +208,8 @@ int libc_fexecve(int fd, char *const argv[], char *const envp[])
 int libc_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *dir)
 {
 	static void *cache;
-	void *fn = __atomic_load_n(&cache, __ATOMIC_RELAXED);
-	if (fn == NULL) {
-		const char *name = "posix_spawn_file_actions_addchdir_np";
-		if (loaded_symbols_next(&name, &fn, 1) == 0)
-			return -1;
-		__atomic_store_n(&cache, fn, __ATOMIC_RELAXED);
-	}
-	return ((int (*)(posix_spawn_file_actions_t *, const char *))fn)(actions, dir);
+	void *fn = find_if_any(&cache, "posix_spawn_file_actions_addchdir_np");
+	return fn != NULL ? ((int (*)(posix_spawn_file_actions_t *, const char *))fn)(actions, dir) : -1;
 }
 
 /* The signal calls the shim exports for the program's view of them
@@ -240,7 +244,6 @@ __sighandler_t libc_signal_call(enum libc_signal_call which, int sig, __sighandl
 	};
 	static void *cache[sizeof names / sizeof names[0]];
 	__sighandler_t (*real)(int, __sighandler_t) = (__sighandler_t (*)(int, __sighandler_t))find(&cache[which], names[which]);
-
 	return real(sig, handler);
 }
 

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "environment.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,18 +91,32 @@ void environment_set_root_pid(const struct shim_variables *found, long pid)
 	environ = grown; /* setenv and unsetenv manage an environ they did not allocate */
 }
 
+bool environment_absolute(char *out, size_t size, const char *path)
+{
+	if (path[0] != '/') {
+		while (path[0] == '.' && path[1] == '/')
+			path += 2;
+		if (getcwd(out, size) == NULL)
+			return false;
+	} else {
+		out[0] = '\0';
+	}
+	size_t len = strlen(out), more = strlen(path);
+	if (len + 1 + more >= size) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	if (path[0] != '/')
+		out[len++] = '/';
+	copy_bytes(out + len, path, more + 1);
+	return true;
+}
+
 const char *environment_absolute_trace(const char *path)
 {
 	static char whole[PATH_MAX];
-	if (getcwd(whole, sizeof whole) == NULL)
+	if (!environment_absolute(whole, sizeof whole, path))
 		return path;
-	size_t len = strlen(whole);
-	while (path[0] == '.' && path[1] == '/')
-		path += 2;
-	if (len + 1 + strlen(path) >= sizeof whole)
-		return path;
-	whole[len] = '/';
-	copy_bytes(whole + len + 1, path, strlen(path) + 1);
 	setenv(PREFIX "TRACE", whole, 1);
 	return whole;
 }

@@ -31,6 +31,11 @@ const char *environment_setting(const struct shim_variables *found, const char *
  * allocates should not pay for malloc's start-up because of us. */
 void environment_set_root_pid(const struct shim_variables *found, long pid);
 
+/* path made absolute from the current directory, into out (size bytes),
+ * "./" dropped; false with errno if the directory has no name or the result
+ * does not fit (ENAMETOOLONG).  An absolute path is copied as it is. */
+bool environment_absolute(char *out, size_t size, const char *path);
+
 /* A relative ATEXIT_SHIM_TRACE given by hand, made absolute from the root's
  * start-up directory and set so for the rest of the tree, which may run
  * elsewhere (an exec after cd, make -C).  Returns the value to use: the
